@@ -1,0 +1,92 @@
+package io.twoway.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.function.Predicate;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * Configuration: checks the settings Twoway reads before anything starts, so that a malformed value (a negative retry
+ * count, a word where a number belongs) stops start-up with one line naming the environment variable.
+ */
+public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
+
+    private record Rule(String variable, String property, Predicate<String> valid, String expectation) {}
+
+    private static final List<Rule> RULES = List.of(
+            whole("MAX_RETRY_ATTEMPTS", "twoway.retry.max-attempts", 0, 100),
+            positive("INITIAL_RETRY_DELAY", "twoway.retry.initial-delay-seconds"),
+            positive("MAX_RETRY_DELAY", "twoway.retry.max-delay-seconds"),
+            whole("KAFKA_PARTITION_COUNT", "twoway.kafka.partitions", 1, 10_000),
+            whole("KAFKA_REPLICATION_FACTOR", "twoway.kafka.replication-factor", 1, 32),
+            whole("KAFKA_CONSUMERS_COUNT", "twoway.kafka.consumers", 1, 1_000),
+            whole("DB_POOL_SIZE", "spring.datasource.hikari.maximum-pool-size", 1, 1_000),
+            positive("STRIPE_RATE_LIMIT", "twoway.stripe.rate-limit"),
+            whole("OUTBOX_BATCH_SIZE", "twoway.outbox.batch-size", 1, 10_000),
+            whole("OUTBOX_POLL_INTERVAL_MS", "twoway.outbox.poll-interval-ms", 1, 3_600_000),
+            whole("OUTBOX_RETENTION_HOURS", "twoway.outbox.retention-hours", 1, 100_000),
+            whole("CIRCUIT_BREAKER_FAILURE_THRESHOLD", "twoway.breaker.failure-threshold", 1, 1_000),
+            positive("CIRCUIT_BREAKER_OPEN_SECONDS", "twoway.breaker.open-seconds"),
+            bool("STRIPE_INTEGRATION_ENABLED", "twoway.stripe.enabled"),
+            bool("OUTBOX_RELAY_ENABLED", "twoway.outbox.relay-enabled"),
+            bool("ENABLE_METRICS", "management.prometheus.metrics.export.enabled"),
+            new Rule("STRIPE_API_BASE", "twoway.stripe.api-base", ConfigurationCheck::isHttpUrl, "must be an http(s) URL"));
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        for (Rule rule : RULES) {
+            String value = environment.getProperty(rule.property());
+            if (value != null && !rule.valid().test(value.trim())) {
+                throw new InvalidConfigurationException(rule.variable(), "'" + value + "'", rule.expectation());
+            }
+        }
+        double initial = Double.parseDouble(environment.getProperty("twoway.retry.initial-delay-seconds", "1"));
+        double max = Double.parseDouble(environment.getProperty("twoway.retry.max-delay-seconds", "60"));
+        if (max < initial) {
+            throw new InvalidConfigurationException("MAX_RETRY_DELAY", "'" + max + "'", "must not be smaller than INITIAL_RETRY_DELAY (" + initial + ")");
+        }
+    }
+
+    private static Rule whole(String variable, String property, long min, long max) {
+        return new Rule(variable, property, v -> {
+            try {
+                long n = Long.parseLong(v);
+                return n >= min && n <= max;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }, "must be a whole number from " + min + " to " + max);
+    }
+
+    private static Rule positive(String variable, String property) {
+        return new Rule(variable, property, v -> {
+            try {
+                double n = Double.parseDouble(v);
+                return n > 0 && Double.isFinite(n);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }, "must be a number greater than 0");
+    }
+
+    private static Rule bool(String variable, String property) {
+        return new Rule(variable, property, v -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false"), "must be true or false");
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,30 @@
+package io.twoway.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Configuration: the typed view of the {@code twoway.*} settings that Java code reads (routes read placeholders). */
+@ConfigurationProperties("twoway")
+public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outbox, Stripe stripe, Retry retry, Breaker breaker) {
+
+    public record Api(int maxBodyBytes, int maxPageSize) {}
+
+    public record Kafka(String bootstrapServers, String customerTopic, String dlqTopic, int partitions,
+                        short replicationFactor, String consumerGroup, int consumers, int maxPollIntervalMs) {}
+
+    public record Outbox(boolean relayEnabled, int batchSize, long pollIntervalMs, long retentionHours, long pruneIntervalMs) {}
+
+    public record Stripe(boolean enabled, String apiBase, String apiKey, double rateLimit, int connectTimeoutMs, int readTimeoutMs) {}
+
+    /** Redelivery policy for transient failures; delays in seconds as the seed's variables give them. */
+    public record Retry(int maxAttempts, double initialDelaySeconds, double maxDelaySeconds) {
+        public long initialDelayMs() {
+            return Math.round(initialDelaySeconds * 1000);
+        }
+
+        public long maxDelayMs() {
+            return Math.round(maxDelaySeconds * 1000);
+        }
+    }
+
+    public record Breaker(int failureThreshold, double openSeconds) {}
+}

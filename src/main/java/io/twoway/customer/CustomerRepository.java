@@ -1,0 +1,69 @@
+package io.twoway.customer;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Customer catalog: SQL for the {@code customers} table. */
+@Repository
+public class CustomerRepository {
+
+    private static final String COLUMNS = "id, name, email, stripe_customer_id, is_active, version, created_at, updated_at";
+
+    private final JdbcTemplate jdbc;
+
+    public CustomerRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Customer insert(String name, String email) {
+        return jdbc.queryForObject("insert into customers (name, email) values (?, ?) returning " + COLUMNS, this::map, name, email);
+    }
+
+    public Optional<Customer> findActive(long id) {
+        return jdbc.query("select " + COLUMNS + " from customers where id = ? and is_active", this::map, id).stream().findFirst();
+    }
+
+    /** Locks the active row for the rest of the transaction, so concurrent changes of one customer queue up. */
+    public Optional<Customer> lockActive(long id) {
+        return jdbc.query("select " + COLUMNS + " from customers where id = ? and is_active for update", this::map, id).stream().findFirst();
+    }
+
+    public Optional<Customer> find(long id) {
+        return jdbc.query("select " + COLUMNS + " from customers where id = ?", this::map, id).stream().findFirst();
+    }
+
+    public List<Customer> listActive(int skip, int limit) {
+        return jdbc.query("select " + COLUMNS + " from customers where is_active order by id limit ? offset ?", this::map, limit, skip);
+    }
+
+    public boolean activeEmailTaken(String email, long exceptId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists(select 1 from customers where lower(email) = lower(?) and is_active and id <> ?)", Boolean.class, email, exceptId));
+    }
+
+    public Customer update(long id, String name, String email) {
+        return jdbc.queryForObject("update customers set name = ?, email = ?, version = version + 1, updated_at = now() where id = ? returning " + COLUMNS,
+                this::map, name, email, id);
+    }
+
+    public Customer deactivate(long id) {
+        return jdbc.queryForObject("update customers set is_active = false, version = version + 1, updated_at = now() where id = ? returning " + COLUMNS,
+                this::map, id);
+    }
+
+    /** Records the Stripe id that a create produced; not a catalog change, so no version bump and no outbox event. */
+    public void linkStripeCustomer(long id, String stripeCustomerId) {
+        jdbc.update("update customers set stripe_customer_id = ? where id = ? and stripe_customer_id is distinct from ?", stripeCustomerId, id, stripeCustomerId);
+    }
+
+    private Customer map(ResultSet rs, int row) throws SQLException {
+        return new Customer(rs.getLong("id"), rs.getString("name"), rs.getString("email"), rs.getString("stripe_customer_id"),
+                rs.getBoolean("is_active"), rs.getLong("version"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
+    }
+}

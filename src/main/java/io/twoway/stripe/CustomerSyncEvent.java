@@ -1,0 +1,41 @@
+package io.twoway.stripe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twoway.customer.CustomerEvents;
+import java.io.IOException;
+
+/** Outward sync: a customer outbox event as read from Kafka: the event id and type, and the customer snapshot. */
+public record CustomerSyncEvent(String eventId, String eventType, long customerId, long version, String name, String email,
+                                String correlationId) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Reads the Kafka message; a message that is not a customer event is a permanent failure. */
+    public static CustomerSyncEvent parse(String eventId, String eventType, String payload) {
+        if (eventId == null || eventId.isBlank()) {
+            throw new StripeSyncException.Permanent("Kafka message has no eventId header", null, "missing_event_id", null);
+        }
+        if (!CustomerEvents.CREATED.equals(eventType) && !CustomerEvents.UPDATED.equals(eventType) && !CustomerEvents.DELETED.equals(eventType)) {
+            throw new StripeSyncException.Permanent("Unknown event type " + eventType, null, "unknown_event_type", null);
+        }
+        try {
+            JsonNode node = JSON.readTree(payload);
+            if (node == null || !node.hasNonNull("id") || !node.hasNonNull("version")) {
+                throw new StripeSyncException.Permanent("Customer event payload lacks id or version", null, "bad_payload", null);
+            }
+            return new CustomerSyncEvent(eventId, eventType, node.get("id").asLong(), node.get("version").asLong(),
+                    text(node, "name"), text(node, "email"), text(node, "correlation_id"));
+        } catch (IOException e) {
+            throw new StripeSyncException.Permanent("Customer event payload is not JSON", null, "bad_payload", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
+
+    public boolean isDelete() {
+        return CustomerEvents.DELETED.equals(eventType);
+    }
+}

@@ -1,0 +1,64 @@
+package io.twoway.stripe;
+
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Outward sync: the error policy's bookkeeping. It counts each failed attempt and logs it with the correlation id
+ * ({@link #onFailure}), and stamps the dead-letter message with the error headers ({@link #onDeadLetter}).
+ */
+public class SyncFailureTracker {
+
+    public static final String ATTEMPTS = "twowayAttempts";
+    public static final String FIRST_FAILURE = "twowayFirstFailureAt";
+    public static final String LAST_FAILURE = "twowayLastFailureAt";
+    private static final Logger LOG = LoggerFactory.getLogger(SyncFailureTracker.class);
+
+    public final Processor onFailure = this::onFailure;
+    public final Processor onDeadLetter = this::onDeadLetter;
+
+    private void onFailure(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
+        String now = Instant.now().toString();
+        exchange.setProperty(ATTEMPTS, attempts);
+        exchange.setProperty(LAST_FAILURE, now);
+        if (exchange.getProperty(FIRST_FAILURE) == null) {
+            exchange.setProperty(FIRST_FAILURE, now);
+        }
+        CustomerSyncEvent event = exchange.getProperty(StripeCustomerSync.EVENT, CustomerSyncEvent.class);
+        LOG.warn("Stripe sync attempt {} failed [eventId={} customerId={} correlationId={}]: {}", attempts,
+                event == null ? exchange.getMessage().getHeader("eventId") : event.eventId(),
+                event == null ? exchange.getMessage().getHeader("kafka.KEY") : event.customerId(),
+                event == null ? exchange.getMessage().getHeader("correlationId") : event.correlationId(),
+                cause == null ? "unknown" : cause.getMessage());
+    }
+
+    /** Runs on the original message (useOriginalMessage) just before it goes to the dead-letter topic. */
+    private void onDeadLetter(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Message message = exchange.getMessage();
+        message.setHeader("twoway_error_class", cause == null ? "unknown" : cause.getClass().getName());
+        message.setHeader("twoway_error_message", cause == null ? "unknown" : String.valueOf(cause.getMessage()));
+        if (cause instanceof StripeSyncException stripe && stripe.httpStatus() != null) {
+            message.setHeader("twoway_error_http_status", String.valueOf(stripe.httpStatus()));
+        }
+        if (cause instanceof StripeSyncException stripe && stripe.stripeCode() != null) {
+            message.setHeader("twoway_error_code", stripe.stripeCode());
+        }
+        message.setHeader("twoway_error_attempts", String.valueOf(exchange.getProperty(ATTEMPTS, 1, Integer.class)));
+        message.setHeader("twoway_error_first_failure_at", exchange.getProperty(FIRST_FAILURE, String.class));
+        message.setHeader("twoway_error_last_failure_at", exchange.getProperty(LAST_FAILURE, String.class));
+        message.setHeader("twoway_source_topic", message.getHeader("kafka.TOPIC", String.class));
+        message.setHeader("twoway_source_partition", message.getHeader("kafka.PARTITION", String.class));
+        message.setHeader("twoway_source_offset", message.getHeader("kafka.OFFSET", String.class));
+        Object correlationId = message.getHeader("correlationId");
+        LOG.error("Dead-lettering event {} of customer {} after {} attempt(s) [correlationId={}]: {}", message.getHeader("eventId"),
+                message.getHeader("kafka.KEY"), message.getHeader("twoway_error_attempts"), correlationId,
+                message.getHeader("twoway_error_message"));
+    }
+}

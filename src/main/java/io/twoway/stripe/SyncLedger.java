@@ -1,0 +1,65 @@
+package io.twoway.stripe;
+
+import io.twoway.customer.CustomerRepository;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Outward sync: what has already reached Stripe. The event-id ledger, the per-customer applied version and the
+ * local write-back are recorded in one transaction, so an event is applied once and a stale one is recognised.
+ */
+@Component
+public class SyncLedger {
+
+    public static final String CONSUMER = "stripe-customer-sync";
+    public static final String SYSTEM = "stripe";
+
+    private final JdbcTemplate jdbc;
+    private final CustomerRepository customers;
+
+    public SyncLedger(JdbcTemplate jdbc, CustomerRepository customers) {
+        this.jdbc = jdbc;
+        this.customers = customers;
+    }
+
+    public boolean alreadyProcessed(String eventId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists(select 1 from processed_events where consumer = ? and event_id = ?)", Boolean.class, CONSUMER, eventId));
+    }
+
+    /** The highest customer version already applied to Stripe, if any. */
+    public Optional<Long> appliedVersion(long customerId) {
+        return jdbc.queryForList("select applied_version from sync_state where customer_id = ? and system = ?", Long.class, customerId, SYSTEM)
+                .stream().findFirst();
+    }
+
+    /** The Stripe id known for the customer: the catalog row's, written back by the create. */
+    public Optional<String> stripeId(long customerId) {
+        return customers.find(customerId).map(c -> c.stripeCustomerId());
+    }
+
+    /** Records the event as applied: ledger row, Stripe id write-back (no outbox event), agreed state. */
+    @Transactional
+    public void recordApplied(CustomerSyncEvent event, String stripeId) {
+        jdbc.update("insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing", CONSUMER, event.eventId());
+        if (stripeId != null && !event.isDelete()) {
+            customers.linkStripeCustomer(event.customerId(), stripeId);
+        }
+        jdbc.update("""
+                insert into sync_state (customer_id, system, external_id, applied_version, name, email, deleted, synced_at)
+                values (?, ?, ?, ?, ?, ?, ?, now())
+                on conflict (customer_id, system) do update set
+                    external_id = coalesce(excluded.external_id, sync_state.external_id),
+                    applied_version = excluded.applied_version, name = excluded.name, email = excluded.email,
+                    deleted = excluded.deleted, synced_at = now()
+                where sync_state.applied_version < excluded.applied_version
+                """, event.customerId(), SYSTEM, stripeId, event.version(), event.name(), event.email(), event.isDelete());
+    }
+
+    /** Records a skipped (duplicate or stale) event in the ledger so it is not looked at again. */
+    public void recordSkipped(String eventId) {
+        jdbc.update("insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing", CONSUMER, eventId);
+    }
+}
