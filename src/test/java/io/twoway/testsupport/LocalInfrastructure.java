@@ -22,6 +22,7 @@ public final class LocalInfrastructure {
     public final String dbPassword;
     public final EmbeddedKafkaKraftBroker kafka;
     public final StripeSandbox stripe;
+    // stopped by zonky's own shutdown hook; the in-process broker and sandbox end with the JVM
     private final EmbeddedPostgres postgres;
 
     private LocalInfrastructure(int sandboxPort) {
@@ -44,7 +45,6 @@ public final class LocalInfrastructure {
         kafka = new EmbeddedKafkaKraftBroker(1, 3);
         kafka.afterPropertiesSet();
         stripe = StripeSandbox.start(sandboxPort);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-infrastructure-stop"));
     }
 
     public static synchronized LocalInfrastructure start(int sandboxPort) {
@@ -70,25 +70,5 @@ public final class LocalInfrastructure {
         p.put("twoway.stripe.api-base", stripe.baseUrl());
         p.put("twoway.stripe.api-key", SANDBOX_API_KEY);
         return p;
-    }
-
-    private void stop() {
-        try {
-            stripe.close();
-        } catch (Exception ignored) {
-            // best effort at JVM exit
-        }
-        try {
-            kafka.destroy();
-        } catch (Exception ignored) {
-            // best effort at JVM exit
-        }
-        try {
-            if (postgres != null) {
-                postgres.close();
-            }
-        } catch (Exception ignored) {
-            // best effort at JVM exit
-        }
     }
 }

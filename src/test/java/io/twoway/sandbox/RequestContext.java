@@ -1,0 +1,5 @@
+package io.twoway.sandbox;
+
+/** The Stripe request id and idempotency key of the API call being handled, recorded on the events it causes. */
+record RequestContext(String requestId, String idempotencyKey) {
+}

@@ -1,0 +1,58 @@
+package io.twoway.testsupport;
+
+import io.twoway.sandbox.StripeSandbox;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Tests: the whole service on a random port against real PostgreSQL, a real KRaft Kafka broker and the Stripe
+ * sandbox over HTTP, with retries and the breaker turned down so no test waits out a production backoff.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "twoway.retry.max-attempts=3",
+        "twoway.retry.initial-delay-seconds=0.1",
+        "twoway.retry.max-delay-seconds=0.4",
+        "twoway.breaker.failure-threshold=5",
+        "twoway.breaker.open-seconds=2",
+        "twoway.stripe.rate-limit=200",
+        "twoway.stripe.read-timeout-ms=1500",
+        "twoway.outbox.poll-interval-ms=20",
+        "twoway.kafka.consumers=3"
+})
+public abstract class IntegrationTest {
+
+    protected static final LocalInfrastructure INFRA = LocalInfrastructure.start();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    protected final StripeSandbox stripe = INFRA.stripe;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        INFRA.properties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @BeforeEach
+    void clearFaults() {
+        stripe.clearFaults();
+        stripe.rateLimit(0);
+    }
+
+    protected Http http() {
+        return new Http("http://localhost:" + port);
+    }
+
+    protected long count(String sql, Object... args) {
+        Long n = jdbc.queryForObject(sql, Long.class, args);
+        return n == null ? 0 : n;
+    }
+}
