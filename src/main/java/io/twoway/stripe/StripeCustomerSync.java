@@ -1,6 +1,5 @@
 package io.twoway.stripe;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -23,12 +22,10 @@ public class StripeCustomerSync {
 
     private final StripeGateway stripe;
     private final SyncLedger ledger;
-    private final CircuitBreaker breaker;
 
-    public StripeCustomerSync(StripeGateway stripe, SyncLedger ledger, CircuitBreaker stripeCircuitBreaker) {
+    public StripeCustomerSync(StripeGateway stripe, SyncLedger ledger) {
         this.stripe = stripe;
         this.ledger = ledger;
-        this.breaker = stripeCircuitBreaker;
     }
 
     public void prepare(Exchange exchange) {
@@ -51,13 +48,6 @@ public class StripeCustomerSync {
         exchange.setProperty(SKIP, skip != null);
         if (skip != null) {
             LOG.info("Skipping {} v{} of customer {}: {}", event.eventType(), event.version(), event.customerId(), skip);
-        }
-    }
-
-    /** Holds the consumer while the breaker is open, so messages wait instead of failing. */
-    public void awaitBreaker() throws InterruptedException {
-        while (breaker.getState() == CircuitBreaker.State.OPEN || breaker.getState() == CircuitBreaker.State.FORCED_OPEN) {
-            Thread.sleep(200);
         }
     }
 

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.twoway.config.TwowayProperties;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,11 +27,10 @@ public class StripeSyncErrorPolicy extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
-        routeConfiguration(ID)
-                .errorHandler(deadLetterChannel("direct:stripe-sync-dead-letter")
+        RouteConfigurationDefinition policy = routeConfiguration(ID);
+        policy.errorHandler(deadLetterChannel("direct:stripe-sync-dead-letter")
                         .deadLetterHandleNewException(false)
                         .useOriginalMessage()
-                        .maximumRedeliveries(retry.maxAttempts())
                         .redeliveryDelay(retry.initialDelayMs())
                         .useExponentialBackOff()
                         .backOffMultiplier(2)
@@ -41,9 +41,12 @@ public class StripeSyncErrorPolicy extends RouteConfigurationBuilder {
                         .onExceptionOccurred(tracker.onFailure)
                         .onPrepareFailure(tracker.onDeadLetter));
 
-        onException(StripeSyncException.Permanent.class).maximumRedeliveries(0);
+        // transient and unexpected failures: retried while real attempts remain (breaker refusals don't count)
+        policy.onException(Exception.class).retryWhile(exchange -> tracker.attempts(exchange) <= retry.maxAttempts());
 
-        // only when another consumer thread took the single half-open probe; the route waits out an open breaker
-        onException(CallNotPermittedException.class).maximumRedeliveries(-1).redeliveryDelay(1000);
+        policy.onException(StripeSyncException.Permanent.class).maximumRedeliveries(0);
+
+        // the breaker is open: the message waits and tries again, it is never dead-lettered for that
+        policy.onException(CallNotPermittedException.class).retryWhile(exchange -> true);
     }
 }

@@ -1,5 +1,6 @@
 package io.twoway.stripe;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -21,9 +22,18 @@ public class SyncFailureTracker {
     public final Processor onFailure = this::onFailure;
     public final Processor onDeadLetter = this::onDeadLetter;
 
+    /** Failed attempts that reached Stripe or the database; calls refused by the open breaker are not counted. */
+    public int attempts(Exchange exchange) {
+        return exchange.getProperty(ATTEMPTS, 0, Integer.class);
+    }
+
     private void onFailure(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
+        if (cause instanceof CallNotPermittedException) {
+            LOG.debug("Stripe circuit breaker is open; event waits [eventId={}]", exchange.getMessage().getHeader("eventId", String.class));
+            return;
+        }
+        int attempts = attempts(exchange) + 1;
         String now = Instant.now().toString();
         exchange.setProperty(ATTEMPTS, attempts);
         exchange.setProperty(LAST_FAILURE, now);
@@ -32,9 +42,9 @@ public class SyncFailureTracker {
         }
         CustomerSyncEvent event = exchange.getProperty(StripeCustomerSync.EVENT, CustomerSyncEvent.class);
         LOG.warn("Stripe sync attempt {} failed [eventId={} customerId={} correlationId={}]: {}", attempts,
-                event == null ? exchange.getMessage().getHeader("eventId") : event.eventId(),
-                event == null ? exchange.getMessage().getHeader("kafka.KEY") : event.customerId(),
-                event == null ? exchange.getMessage().getHeader("correlationId") : event.correlationId(),
+                event == null ? exchange.getMessage().getHeader("eventId", String.class) : event.eventId(),
+                event == null ? exchange.getMessage().getHeader("kafka.KEY", String.class) : event.customerId(),
+                event == null ? exchange.getMessage().getHeader("correlationId", String.class) : event.correlationId(),
                 cause == null ? "unknown" : cause.getMessage());
     }
 
@@ -56,9 +66,9 @@ public class SyncFailureTracker {
         message.setHeader("twoway_source_topic", message.getHeader("kafka.TOPIC", String.class));
         message.setHeader("twoway_source_partition", message.getHeader("kafka.PARTITION", String.class));
         message.setHeader("twoway_source_offset", message.getHeader("kafka.OFFSET", String.class));
-        Object correlationId = message.getHeader("correlationId");
-        LOG.error("Dead-lettering event {} of customer {} after {} attempt(s) [correlationId={}]: {}", message.getHeader("eventId"),
-                message.getHeader("kafka.KEY"), message.getHeader("twoway_error_attempts"), correlationId,
+        String correlationId = message.getHeader("correlationId", String.class);
+        LOG.error("Dead-lettering event {} of customer {} after {} attempt(s) [correlationId={}]: {}", message.getHeader("eventId", String.class),
+                message.getHeader("kafka.KEY", String.class), message.getHeader("twoway_error_attempts"), correlationId,
                 message.getHeader("twoway_error_message"));
     }
 }

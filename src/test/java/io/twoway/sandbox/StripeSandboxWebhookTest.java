@@ -1,6 +1,7 @@
 package io.twoway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.stripe.StripeClient;
@@ -124,7 +125,7 @@ class StripeSandboxWebhookTest {
         assertThat(fromEvent.getName()).isEqualTo("New");
         assertThat(createdEvent.getData().getPreviousAttributes()).isNull();
         assertThat(sandbox.webhookDeliveries()).extracting(WebhookDelivery::status, WebhookDelivery::attempt)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(200, 1), org.assertj.core.groups.Tuple.tuple(200, 1));
+                .containsExactly(tuple(200, 1), tuple(200, 1));
         await().atMost(Duration.ofSeconds(2)).until(() -> sandbox.events().stream()
                 .allMatch(e -> Integer.valueOf(0).equals(e.get("pending_webhooks"))));
     }

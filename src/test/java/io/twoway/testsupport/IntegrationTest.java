@@ -14,10 +14,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * sandbox over HTTP, with retries and the breaker turned down so no test waits out a production backoff.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "twoway.retry.max-attempts=3",
+        "twoway.retry.max-attempts=5",
         "twoway.retry.initial-delay-seconds=0.1",
         "twoway.retry.max-delay-seconds=0.4",
-        "twoway.breaker.failure-threshold=5",
+        "twoway.breaker.failure-threshold=3",
         "twoway.breaker.open-seconds=2",
         "twoway.stripe.rate-limit=200",
         "twoway.stripe.read-timeout-ms=1500",

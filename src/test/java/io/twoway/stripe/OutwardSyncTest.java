@@ -1,0 +1,160 @@
+package io.twoway.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.twoway.sandbox.RecordedRequest;
+import io.twoway.testsupport.IntegrationTest;
+import io.twoway.testsupport.TopicReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Outward sync end to end: REST → outbox → Kafka → Stripe sandbox, including every failure path of the consumer. */
+class OutwardSyncTest extends IntegrationTest {
+
+    private static final Duration SYNC = Duration.ofSeconds(30);
+
+    @Autowired
+    private CircuitBreaker stripeCircuitBreaker;
+
+    private static String email() {
+        return "s-" + UUID.randomUUID() + "@example.com";
+    }
+
+    private String localStripeId(long id) {
+        return jdbc.queryForObject("select stripe_customer_id from customers where id = ?", String.class, id);
+    }
+
+    private List<Map<String, Object>> stripeCustomersOf(long id) {
+        return stripe.customers().stream()
+                .filter(c -> String.valueOf(id).equals(((Map<?, ?>) c.get("metadata")).get(StripeGateway.LOCAL_ID_METADATA)))
+                .toList();
+    }
+
+    private long createRequests(String email) {
+        return stripe.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.path().equals("/v1/customers") && email.equals(r.form().get("email")))
+                .count();
+    }
+
+    private void awaitSynced(long id) {
+        await().atMost(SYNC).until(() -> localStripeId(id) != null);
+    }
+
+    @Test
+    void createUpdateDeleteReachStripe() {
+        String email = email();
+        long id = http().createCustomer("Grace Hopper", email);
+        awaitSynced(id);
+        String stripeId = localStripeId(id);
+        Map<String, Object> created = stripe.customer(stripeId).orElseThrow();
+        assertThat(created).containsEntry("name", "Grace Hopper").containsEntry("email", email);
+        assertThat(count("select count(*) from outbox_events where aggregate_id = ?", String.valueOf(id)))
+                .as("the stripe id write-back writes no outbox event").isEqualTo(1);
+
+        http().put("/customers/" + id, "{\"name\":\"Grace B. Hopper\"}");
+        await().atMost(SYNC).until(() -> "Grace B. Hopper".equals(stripe.customer(stripeId).orElseThrow().get("name")));
+
+        http().delete("/customers/" + id);
+        await().atMost(SYNC).until(() -> Boolean.TRUE.equals(stripe.customer(stripeId).orElseThrow().get("deleted")));
+        assertThat(stripeCustomersOf(id)).isEmpty();
+    }
+
+    @Test
+    void rapidUpdatesEndAtTheLastOne() {
+        long id = http().createCustomer("v0", email());
+        for (int i = 1; i <= 20; i++) {
+            assertThat(http().put("/customers/" + id, "{\"name\":\"v" + i + "\"}").status()).isEqualTo(200);
+        }
+        await().atMost(SYNC).until(() -> count("select coalesce(max(applied_version), 0) from sync_state where customer_id = ?", id) == 21);
+        assertThat(stripeCustomersOf(id)).hasSize(1);
+        assertThat(stripeCustomersOf(id).get(0)).containsEntry("name", "v20");
+    }
+
+    @Test
+    void twoServerErrorsOnCreateGiveExactlyOneStripeCustomer() {
+        stripe.failNext("POST", "/v1/customers", 2, 500);
+        String email = email();
+        long id = http().createCustomer("Retry Me", email);
+        awaitSynced(id);
+        assertThat(stripeCustomersOf(id)).hasSize(1);
+        List<String> keys = stripe.requests().stream()
+                .filter(r -> r.path().equals("/v1/customers") && r.method().equals("POST"))
+                .filter(r -> r.status() == 500 || email.equals(r.form().get("email")))
+                .map(RecordedRequest::idempotencyKey).distinct().toList();
+        assertThat(keys).as("every attempt used the outbox event id as its key").hasSize(1);
+        assertThat(keys.get(0)).isEqualTo(jdbc.queryForObject(
+                "select id::text from outbox_events where aggregate_id = ? and event_type = 'CustomerCreated'", String.class, String.valueOf(id)));
+    }
+
+    @Test
+    void lostResponseIsRetriedWithTheSameKeyAndCreatesOneCustomer() {
+        // the first create is slower than the client's read timeout: Stripe does the work, Twoway never hears of it
+        stripe.delayNext("POST", "/v1/customers", 1, Duration.ofMillis(2500));
+        String email = email();
+        long id = http().createCustomer("Slow Stripe", email);
+        awaitSynced(id);
+        await().atMost(SYNC).until(() -> stripe.requests().stream().anyMatch(r -> email.equals(r.form().get("email")) && r.replayed()));
+        assertThat(stripeCustomersOf(id)).hasSize(1);
+        assertThat(localStripeId(id)).isEqualTo(stripeCustomersOf(id).get(0).get("id"));
+    }
+
+    @Test
+    void permanentStripeErrorIsDeadLetteredAndOthersStillSync() {
+        stripe.failNext("POST", "/v1/customers", 1, 400);
+        String poisonEmail = email();
+        long poisoned = http().createCustomer("Poison", poisonEmail);
+        await().atMost(SYNC).until(() -> stripe.requests().stream().anyMatch(r -> r.status() == 400 && poisonEmail.equals(r.form().get("email"))));
+        long healthy = http().createCustomer("Healthy", email());
+        awaitSynced(healthy);
+
+        String eventId = jdbc.queryForObject("select id::text from outbox_events where aggregate_id = ? and event_type = 'CustomerCreated'",
+                String.class, String.valueOf(poisoned));
+        TopicReader.Record dead = await().atMost(SYNC).until(
+                () -> TopicReader.readAll(INFRA.kafka.getBrokersAsString(), "customer_events_dlq").stream()
+                        .filter(r -> eventId.equals(r.headers().get("eventId"))).findFirst().orElse(null),
+                r -> r != null);
+        assertThat(dead.key()).isEqualTo(String.valueOf(poisoned));
+        assertThat(dead.value()).contains("\"name\":\"Poison\"");
+        assertThat(dead.headers()).containsEntry("eventType", "CustomerCreated")
+                .containsEntry("twoway_error_http_status", "400")
+                .containsEntry("twoway_error_attempts", "1")
+                .containsEntry("twoway_error_class", StripeSyncException.Permanent.class.getName())
+                .containsKeys("twoway_error_message", "twoway_error_first_failure_at", "twoway_error_last_failure_at", "correlationId");
+        assertThat(localStripeId(poisoned)).isNull();
+    }
+
+    @Test
+    void rateLimitBurstIsRetriedAfterTheDelayAndNothingIsLost() {
+        stripe.failNext("POST", "/v1/customers", 2, 429, 1);
+        String email = email();
+        long id = http().createCustomer("Rate Limited", email);
+        awaitSynced(id);
+        assertThat(stripeCustomersOf(id)).hasSize(1);
+        List<RecordedRequest> attempts = stripe.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.path().equals("/v1/customers") && (r.status() == 429 || email.equals(r.form().get("email"))))
+                .toList();
+        assertThat(attempts).extracting(RecordedRequest::status).containsSubsequence(429, 429, 200);
+        RecordedRequest lastLimited = attempts.stream().filter(r -> r.status() == 429).reduce((a, b) -> b).orElseThrow();
+        RecordedRequest success = attempts.stream().filter(r -> r.status() == 200).findFirst().orElseThrow();
+        assertThat(Duration.between(lastLimited.at(), success.at())).as("Retry-After was honoured").isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
+    void breakerOpensAndRecoversWithoutDeadLetters() {
+        int dlqBefore = TopicReader.readAll(INFRA.kafka.getBrokersAsString(), "customer_events_dlq").size();
+        // three failures open the breaker (test setting), the probe after it fails once more, the next probe succeeds
+        stripe.failNext("POST", "/v1/customers", 4, 503);
+        long id = http().createCustomer("Breaker", email());
+        await().atMost(SYNC).until(() -> stripeCircuitBreaker.getState() == CircuitBreaker.State.OPEN);
+        awaitSynced(id);
+        await().atMost(SYNC).until(() -> stripeCircuitBreaker.getState() == CircuitBreaker.State.CLOSED);
+        assertThat(stripeCustomersOf(id)).hasSize(1);
+        assertThat(TopicReader.readAll(INFRA.kafka.getBrokersAsString(), "customer_events_dlq")).hasSize(dlqBefore);
+    }
+}
