@@ -13,5 +13,4 @@ WORKDIR /app
 COPY --from=build /src/app.jar /app/app.jar
 USER twoway
 EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --start-period=60s CMD ["sh", "-c", "wget -qO- http://localhost:8080/actuator/health/liveness || exit 1"]
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
