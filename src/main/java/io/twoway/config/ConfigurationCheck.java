@@ -43,6 +43,12 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
                 throw new InvalidConfigurationException(rule.variable(), "'" + value + "'", rule.expectation());
             }
         }
+        boolean stripeEnabled = Boolean.parseBoolean(environment.getProperty("twoway.stripe.enabled", "true").trim());
+        String key = environment.getProperty("twoway.stripe.api-key", "").trim();
+        if (stripeEnabled && !(key.startsWith("sk_") || key.startsWith("rk_"))) {
+            throw new InvalidConfigurationException("STRIPE_API_KEY", key.isEmpty() ? "''" : "'<hidden>'",
+                    "must be a Stripe secret key (sk_test_…, sk_live_… or rk_…) while STRIPE_INTEGRATION_ENABLED is true");
+        }
         double initial = Double.parseDouble(environment.getProperty("twoway.retry.initial-delay-seconds", "1"));
         double max = Double.parseDouble(environment.getProperty("twoway.retry.max-delay-seconds", "60"));
         if (max < initial) {

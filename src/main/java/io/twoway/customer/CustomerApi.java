@@ -7,6 +7,7 @@ import io.twoway.config.TwowayProperties;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /** Customer catalog: the HTTP side of the {@code /customers} routes: reads the request, answers in the envelope. */
@@ -83,7 +84,12 @@ public class CustomerApi {
         throw new ApiException(400, "Invalid query parameter " + name, java.util.List.of(ApiException.fieldError(name, "must be " + rule)));
     }
 
+    /** The request's correlation id, also put in the logging context of the thread that serves the request. */
     private static String correlationId(Message in) {
-        return in.getHeader(RequestGuardFilter.CORRELATION_HEADER, String.class);
+        String correlationId = in.getHeader(RequestGuardFilter.CORRELATION_HEADER, String.class);
+        if (correlationId != null) {
+            MDC.put("correlationId", correlationId);
+        }
+        return correlationId;
     }
 }

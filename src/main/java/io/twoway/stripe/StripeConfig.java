@@ -22,7 +22,7 @@ public class StripeConfig {
     StripeClient stripeClient(TwowayProperties properties, RateGovernor stripeRateGovernor) {
         TwowayProperties.Stripe stripe = properties.stripe();
         return StripeClient.builder()
-                .setApiKey(stripe.apiKey().isBlank() ? null : stripe.apiKey())
+                .setApiKey(stripe.apiKey())
                 .setApiBase(stripe.apiBase().replaceAll("/+$", ""))
                 .setConnectTimeout(stripe.connectTimeoutMs())
                 .setReadTimeout(stripe.readTimeoutMs())

@@ -45,15 +45,26 @@ class ConfigurationTest {
         assertRejected("spring.datasource.hikari.maximum-pool-size", "lots", "DB_POOL_SIZE");
         assertRejected("twoway.stripe.enabled", "yes please", "STRIPE_INTEGRATION_ENABLED");
         assertRejected("twoway.stripe.api-base", "ftp://stripe", "STRIPE_API_BASE");
-        MockEnvironment delays = new MockEnvironment().withProperty("twoway.retry.initial-delay-seconds", "10")
+        MockEnvironment delays = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.retry.initial-delay-seconds", "10")
                 .withProperty("twoway.retry.max-delay-seconds", "5");
         assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(delays, new SpringApplication()))
                 .hasMessageContaining("MAX_RETRY_DELAY");
     }
 
     @Test
+    void stripeKeyIsRequiredOnlyWhileTheIntegrationIsEnabled() {
+        MockEnvironment missing = new MockEnvironment().withProperty("twoway.stripe.api-key", "");
+        assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(missing, new SpringApplication()))
+                .hasMessageStartingWith("Invalid configuration: STRIPE_API_KEY=");
+        MockEnvironment wrong = new MockEnvironment().withProperty("twoway.stripe.api-key", "pk_test_publishable");
+        assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(wrong, new SpringApplication()))
+                .hasMessageNotContaining("pk_test_publishable");
+        new ConfigurationCheck().postProcessEnvironment(new MockEnvironment().withProperty("twoway.stripe.enabled", "false"), new SpringApplication());
+    }
+
+    @Test
     void sensibleValuesPass() {
-        MockEnvironment env = new MockEnvironment().withProperty("twoway.retry.max-attempts", "0")
+        MockEnvironment env = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.retry.max-attempts", "0")
                 .withProperty("twoway.stripe.rate-limit", "2.5").withProperty("twoway.stripe.api-base", "http://127.0.0.1:12111");
         new ConfigurationCheck().postProcessEnvironment(env, new SpringApplication());
     }
@@ -66,7 +77,7 @@ class ConfigurationTest {
     }
 
     private static void assertRejected(String property, String value, String variable) {
-        MockEnvironment env = new MockEnvironment().withProperty(property, value);
+        MockEnvironment env = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty(property, value);
         assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(env, new SpringApplication()))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageStartingWith("Invalid configuration: " + variable + "=");

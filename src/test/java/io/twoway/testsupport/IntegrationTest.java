@@ -14,6 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * sandbox over HTTP, with retries and the breaker turned down so no test waits out a production backoff.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "twoway.stripe.api-key=" + LocalInfrastructure.SANDBOX_API_KEY,
         "twoway.retry.max-attempts=5",
         "twoway.retry.initial-delay-seconds=0.1",
         "twoway.retry.max-delay-seconds=0.4",

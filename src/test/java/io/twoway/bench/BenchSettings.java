@@ -1,0 +1,32 @@
+package io.twoway.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Benchmark sizes, read from system properties ({@code -Dbench.*}) with defaults that fit a 2-core machine. */
+record BenchSettings(int events, int warmupEvents, int rounds, int customers, List<Integer> batchSizes,
+                     long pollIntervalMs, long fastPollIntervalMs, int latencyRate, int latencySeconds,
+                     int restThreads, int restSeconds, int restMaxRequests, int restWarmupSeconds) {
+
+    static BenchSettings fromSystemProperties() {
+        return new BenchSettings(
+                intProp("bench.events", 100_000),
+                intProp("bench.warmup-events", 20_000),
+                intProp("bench.rounds", 2),
+                intProp("bench.customers", 10_000),
+                Arrays.stream(System.getProperty("bench.batch-sizes", System.getProperty("twoway.outbox.batch-size", "500") + ",1000")
+                        .split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).distinct().toList(),
+                intProp("bench.poll-interval-ms", 100),
+                intProp("bench.fast-poll-interval-ms", 20),
+                intProp("bench.latency.rate", 500),
+                intProp("bench.latency.seconds", 20),
+                intProp("bench.rest.threads", 8),
+                intProp("bench.rest.seconds", 15),
+                intProp("bench.rest.requests", 0),
+                intProp("bench.rest.warmup-seconds", 3));
+    }
+
+    private static int intProp(String name, int fallback) {
+        return Integer.parseInt(System.getProperty(name, String.valueOf(fallback)).trim());
+    }
+}
