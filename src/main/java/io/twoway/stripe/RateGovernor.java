@@ -7,9 +7,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Outward sync: paces Stripe requests so this instance never sends more than the configured number per second, and
  * holds every sender back after a 429 for as long as Stripe's {@code Retry-After} asks. Under a backlog it hands out
- * the whole budget: one slot every {@code 1/rate} seconds, no idle gaps.
+ * one slot every {@code 1.05/rate} seconds with no idle gaps: the 5 % margin absorbs network jitter, which otherwise
+ * lets {@code rate + 1} requests arrive inside one of Stripe's sliding one-second windows.
  */
 public class RateGovernor {
+
+    private static final double WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1050);
 
     private final long intervalNanos;
     private long nextSlot = System.nanoTime();
@@ -18,7 +21,7 @@ public class RateGovernor {
         if (!(requestsPerSecond > 0)) {
             throw new IllegalArgumentException("requestsPerSecond must be > 0");
         }
-        this.intervalNanos = Math.max(1, (long) (TimeUnit.SECONDS.toNanos(1) / requestsPerSecond));
+        this.intervalNanos = Math.max(1, (long) (WINDOW_NANOS / requestsPerSecond));
     }
 
     /** Blocks until this caller may send one request. */

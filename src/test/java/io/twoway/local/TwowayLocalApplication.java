@@ -18,7 +18,18 @@ public final class TwowayLocalApplication {
 
     public static void main(String[] args) {
         int sandboxPort = Integer.parseInt(System.getenv().getOrDefault("SANDBOX_PORT", "12111"));
-        LocalInfrastructure infra = LocalInfrastructure.start(sandboxPort);
+        LocalInfrastructure infra;
+        try {
+            infra = LocalInfrastructure.start(sandboxPort);
+        } catch (RuntimeException e) {
+            // the embedded broker's threads would keep the JVM alive: say what failed and leave
+            System.err.println("Local run could not start: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")
+                    + ". Is another local run still up? SANDBOX_PORT chooses another sandbox port.");
+            System.exit(1);
+            return;
+        }
+        // like Stripe's test mode: more than 25 requests/s are answered 429
+        infra.stripe.rateLimit(25);
         infra.properties().forEach(System::setProperty);
         SpringApplication.run(TwowayApplication.class, args);
         LOG.info("""
