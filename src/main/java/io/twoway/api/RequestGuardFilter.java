@@ -7,6 +7,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import io.twoway.config.TwowayProperties;
 import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public class RequestGuardFilter extends OncePerRequestFilter {
 
     private final int maxBodyBytes;
 
-    public RequestGuardFilter(io.twoway.config.TwowayProperties properties) {
+    public RequestGuardFilter(TwowayProperties properties) {
         this.maxBodyBytes = properties.api().maxBodyBytes();
     }
 

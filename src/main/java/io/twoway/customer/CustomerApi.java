@@ -4,6 +4,7 @@ import io.twoway.api.ApiException;
 import io.twoway.api.ApiResponses;
 import io.twoway.api.RequestGuardFilter;
 import io.twoway.config.TwowayProperties;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -64,7 +65,7 @@ public class CustomerApi {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new ApiException(400, "Customer id must be a positive whole number", java.util.List.of(ApiException.fieldError("id", "must be a positive whole number")));
+        throw new ApiException(400, "Customer id must be a positive whole number", List.of(ApiException.fieldError("id", "must be a positive whole number")));
     }
 
     private static int queryInt(Message in, String name, int min, int max, int fallback) {
@@ -81,7 +82,7 @@ public class CustomerApi {
             // answered below
         }
         String rule = max == Integer.MAX_VALUE ? "a whole number >= " + min : "a whole number from " + min + " to " + max;
-        throw new ApiException(400, "Invalid query parameter " + name, java.util.List.of(ApiException.fieldError(name, "must be " + rule)));
+        throw new ApiException(400, "Invalid query parameter " + name, List.of(ApiException.fieldError(name, "must be " + rule)));
     }
 
     /** The request's correlation id, also put in the logging context of the thread that serves the request. */
