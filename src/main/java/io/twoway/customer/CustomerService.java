@@ -4,6 +4,7 @@ import io.twoway.api.ApiException;
 import io.twoway.outbox.OutboxWriter;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -71,7 +72,7 @@ public class CustomerService {
     }
 
     /** The pre-check gives the usual answer; the unique index settles a race between two requests. */
-    private static Customer uniqueEmail(java.util.function.Supplier<Customer> write) {
+    private static Customer uniqueEmail(Supplier<Customer> write) {
         try {
             return Objects.requireNonNull(write.get());
         } catch (DuplicateKeyException e) {

@@ -1,5 +1,6 @@
 package io.twoway.stripe;
 
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -38,17 +39,9 @@ public class StripeCustomerSync {
             MDC.put("correlationId", event.correlationId());
         }
         exchange.setProperty(EVENT, event);
-        String skip = null;
-        if (ledger.alreadyProcessed(event.eventId())) {
-            skip = "already processed";
-        } else if (ledger.appliedVersion(event.customerId()).filter(applied -> applied >= event.version()).isPresent()) {
-            skip = "stale: a newer version is already in Stripe";
-            ledger.recordSkipped(event.eventId());
-        }
-        exchange.setProperty(SKIP, skip != null);
-        if (skip != null) {
-            LOG.info("Skipping {} v{} of customer {}: {}", event.eventType(), event.version(), event.customerId(), skip);
-        }
+        Optional<String> skip = ledger.skipReason(event);
+        exchange.setProperty(SKIP, skip.isPresent());
+        skip.ifPresent(reason -> LOG.info("Skipping {} v{} of customer {}: {}", event.eventType(), event.version(), event.customerId(), reason));
     }
 
     public void callStripe(Exchange exchange) {

@@ -4,7 +4,6 @@ import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
-import com.stripe.model.Customer;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.CustomerUpdateParams;
@@ -40,10 +39,7 @@ public class StripeGateway {
     /** Deletes the Stripe customer; one that is already gone counts as deleted. */
     public void delete(String stripeId, String idempotencyKey) {
         try {
-            call(() -> {
-                Customer deleted = stripe.v1().customers().delete(stripeId, key(idempotencyKey));
-                return deleted.getId();
-            });
+            call(() -> stripe.v1().customers().delete(stripeId, key(idempotencyKey)).getId());
         } catch (StripeSyncException.Permanent e) {
             if (!"resource_missing".equals(e.stripeCode())) {
                 throw e;

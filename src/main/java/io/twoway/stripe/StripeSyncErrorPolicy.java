@@ -38,8 +38,8 @@ public class StripeSyncErrorPolicy extends RouteConfigurationBuilder {
                         .retryAttemptedLogLevel(LoggingLevel.DEBUG)
                         .retriesExhaustedLogLevel(LoggingLevel.DEBUG)
                         .logStackTrace(false)
-                        .onExceptionOccurred(tracker.onFailure)
-                        .onPrepareFailure(tracker.onDeadLetter));
+                        .onExceptionOccurred(tracker::onFailure)
+                        .onPrepareFailure(tracker::onDeadLetter));
 
         // transient and unexpected failures: retried while real attempts remain (breaker refusals don't count)
         policy.onException(Exception.class).retryWhile(exchange -> tracker.attempts(exchange) <= retry.maxAttempts());

@@ -4,7 +4,6 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +18,12 @@ public class SyncFailureTracker {
     public static final String LAST_FAILURE = "twowayLastFailureAt";
     private static final Logger LOG = LoggerFactory.getLogger(SyncFailureTracker.class);
 
-    public final Processor onFailure = this::onFailure;
-    public final Processor onDeadLetter = this::onDeadLetter;
-
     /** Failed attempts that reached Stripe or the database; calls refused by the open breaker are not counted. */
     public int attempts(Exchange exchange) {
         return exchange.getProperty(ATTEMPTS, 0, Integer.class);
     }
 
-    private void onFailure(Exchange exchange) {
+    public void onFailure(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause instanceof CallNotPermittedException) {
             LOG.debug("Stripe circuit breaker is open; event waits [eventId={}]", exchange.getMessage().getHeader("eventId", String.class));
@@ -49,7 +45,7 @@ public class SyncFailureTracker {
     }
 
     /** Runs on the original message (useOriginalMessage) just before it goes to the dead-letter topic. */
-    private void onDeadLetter(Exchange exchange) {
+    public void onDeadLetter(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Message message = exchange.getMessage();
         message.setHeader("twoway_error_class", cause == null ? "unknown" : cause.getClass().getName());

@@ -1,6 +1,7 @@
 package io.twoway.stripe;
 
 import io.twoway.customer.CustomerRepository;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -24,15 +25,23 @@ public class SyncLedger {
         this.customers = customers;
     }
 
-    public boolean alreadyProcessed(String eventId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "select exists(select 1 from processed_events where consumer = ? and event_id = ?)", Boolean.class, CONSUMER, eventId));
-    }
-
-    /** The highest customer version already applied to Stripe, if any. */
-    public Optional<Long> appliedVersion(long customerId) {
-        return jdbc.queryForList("select applied_version from sync_state where customer_id = ? and system = ?", Long.class, customerId, SYSTEM)
-                .stream().findFirst();
+    /**
+     * Why the event needs no Stripe call, in one query: its id is in the ledger, or Stripe already has this customer
+     * at the same or a newer version (then the stale event is entered in the ledger). Empty when it must be applied.
+     */
+    public Optional<String> skipReason(CustomerSyncEvent event) {
+        Map<String, Object> seen = jdbc.queryForMap("""
+                select exists(select 1 from processed_events where consumer = ? and event_id = ?) as processed,
+                       (select applied_version from sync_state where customer_id = ? and system = ?) as applied
+                """, CONSUMER, event.eventId(), event.customerId(), SYSTEM);
+        if (Boolean.TRUE.equals(seen.get("processed"))) {
+            return Optional.of("already processed");
+        }
+        if (seen.get("applied") instanceof Number applied && applied.longValue() >= event.version()) {
+            markProcessed(event.eventId());
+            return Optional.of("stale: version " + applied + " is already in Stripe");
+        }
+        return Optional.empty();
     }
 
     /** The Stripe id known for the customer: the catalog row's, written back by the create. */
@@ -43,7 +52,7 @@ public class SyncLedger {
     /** Records the event as applied: ledger row, Stripe id write-back (no outbox event), agreed state. */
     @Transactional
     public void recordApplied(CustomerSyncEvent event, String stripeId) {
-        jdbc.update("insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing", CONSUMER, event.eventId());
+        markProcessed(event.eventId());
         if (stripeId != null && !event.isDelete()) {
             customers.linkStripeCustomer(event.customerId(), stripeId);
         }
@@ -58,8 +67,8 @@ public class SyncLedger {
                 """, event.customerId(), SYSTEM, stripeId, event.version(), event.name(), event.email(), event.isDelete());
     }
 
-    /** Records a skipped (duplicate or stale) event in the ledger so it is not looked at again. */
-    public void recordSkipped(String eventId) {
+    /** Puts the event id in the ledger; alone for a skipped (stale) event, so it is not looked at again. */
+    public void markProcessed(String eventId) {
         jdbc.update("insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing", CONSUMER, eventId);
     }
 }

@@ -1,6 +1,9 @@
 package io.twoway.testsupport;
 
 import io.twoway.sandbox.StripeSandbox;
+import io.twoway.stripe.StripeGateway;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,6 +53,13 @@ public abstract class IntegrationTest {
 
     protected Http http() {
         return new Http("http://localhost:" + port);
+    }
+
+    /** The live Stripe customers that carry this local customer's id in their metadata. */
+    protected List<Map<String, Object>> stripeCustomersOf(long localId) {
+        return stripe.customers().stream()
+                .filter(c -> String.valueOf(localId).equals(((Map<?, ?>) c.get("metadata")).get(StripeGateway.LOCAL_ID_METADATA)))
+                .toList();
     }
 
     protected long count(String sql, Object... args) {
