@@ -31,18 +31,6 @@ class OutwardSyncTest extends IntegrationTest {
         return jdbc.queryForObject("select stripe_customer_id from customers where id = ?", String.class, id);
     }
 
-    private List<Map<String, Object>> stripeCustomersOf(long id) {
-        return stripe.customers().stream()
-                .filter(c -> String.valueOf(id).equals(((Map<?, ?>) c.get("metadata")).get(StripeGateway.LOCAL_ID_METADATA)))
-                .toList();
-    }
-
-    private long createRequests(String email) {
-        return stripe.requests().stream()
-                .filter(r -> r.method().equals("POST") && r.path().equals("/v1/customers") && email.equals(r.form().get("email")))
-                .count();
-    }
-
     private void awaitSynced(long id) {
         await().atMost(SYNC).until(() -> localStripeId(id) != null);
     }
@@ -75,6 +63,38 @@ class OutwardSyncTest extends IntegrationTest {
         await().atMost(SYNC).until(() -> count("select coalesce(max(applied_version), 0) from sync_state where customer_id = ?", id) == 21);
         assertThat(stripeCustomersOf(id)).hasSize(1);
         assertThat(stripeCustomersOf(id).get(0)).containsEntry("name", "v20");
+    }
+
+    @Test
+    void staleAndDuplicateEventsAreSkippedWithoutCallingStripe() throws Exception {
+        String email = email();
+        long id = http().createCustomer("Fresh v1", email);
+        http().put("/customers/" + id, "{\"name\":\"Fresh v2\"}");
+        await().atMost(SYNC).until(() -> count("select coalesce(max(applied_version), 0) from sync_state where customer_id = ?", id) == 2);
+        String stripeId = localStripeId(id);
+        int requestsBefore = stripe.requests().size();
+
+        String staleId = UUID.randomUUID().toString();
+        String stalePayload = "{\"id\":" + id + ",\"name\":\"Stale v1\",\"email\":\"" + email + "\",\"version\":1}";
+        String duplicateId = jdbc.queryForObject("select id::text from outbox_events where aggregate_id = ? and event_type = 'CustomerUpdated'",
+                String.class, String.valueOf(id));
+        String duplicatePayload = jdbc.queryForObject("select payload::text from outbox_events where id = ?::uuid", String.class, duplicateId);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(java.util.Map.of(
+                "bootstrap.servers", INFRA.kafka.getBrokersAsString(),
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName(),
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName()))) {
+            for (String[] event : new String[][] {{duplicateId, duplicatePayload}, {staleId, stalePayload}}) {
+                var record = new org.apache.kafka.clients.producer.ProducerRecord<>("customer_events", String.valueOf(id), event[1]);
+                record.headers().add("eventId", event[0].getBytes()).add("eventType", "CustomerUpdated".getBytes());
+                producer.send(record).get();
+            }
+        }
+        await().atMost(SYNC).until(() -> count("select count(*) from processed_events where event_id = ?", staleId) == 1);
+        // the duplicate went in before the stale one, on the same partition: once the stale one is in the ledger, both were read
+        assertThat(stripe.requests().subList(requestsBefore, stripe.requests().size()))
+                .as("no Stripe call for a stale or an already-applied event").noneMatch(r -> r.path().contains(stripeId));
+        assertThat(stripe.customer(stripeId).orElseThrow()).containsEntry("name", "Fresh v2");
+        assertThat(count("select applied_version from sync_state where customer_id = ?", id)).isEqualTo(2);
     }
 
     @Test
