@@ -38,10 +38,14 @@ public class RequestGuardFilter extends OncePerRequestFilter {
     public static final String CORRELATION_HEADER = "X-Correlation-Id";
     private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
+    private static final String WEBHOOK_PATHS = "/webhooks/";
+
     private final int maxBodyBytes;
+    private final int maxWebhookBodyBytes;
 
     public RequestGuardFilter(TwowayProperties properties) {
         this.maxBodyBytes = properties.api().maxBodyBytes();
+        this.maxWebhookBodyBytes = properties.webhook().maxBodyBytes();
     }
 
     @Override
@@ -53,14 +57,15 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         MDC.put("correlationId", correlationId);
         try {
             byte[] body = null;
-            if (request.getContentLengthLong() > maxBodyBytes) {
-                tooLarge(response);
+            int limit = request.getRequestURI().startsWith(WEBHOOK_PATHS) ? maxWebhookBodyBytes : maxBodyBytes;
+            if (request.getContentLengthLong() > limit) {
+                tooLarge(response, limit);
                 return;
             }
             if (request.getContentLengthLong() < 0 && hasBody(request)) {
-                body = request.getInputStream().readNBytes(maxBodyBytes + 1);
-                if (body.length > maxBodyBytes) {
-                    tooLarge(response);
+                body = request.getInputStream().readNBytes(limit + 1);
+                if (body.length > limit) {
+                    tooLarge(response, limit);
                     return;
                 }
             }
@@ -74,12 +79,12 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         return request.getHeader("Transfer-Encoding") != null;
     }
 
-    private void tooLarge(HttpServletResponse response) throws IOException {
+    private static void tooLarge(HttpServletResponse response, int limit) throws IOException {
         response.setStatus(413);
         response.setHeader("Connection", "close");
         response.setContentType("application/json");
         response.getOutputStream().write(ApiResponses.errorJson(
-                "Request body is larger than " + maxBodyBytes + " bytes", List.of()).getBytes(StandardCharsets.UTF_8));
+                "Request body is larger than " + limit + " bytes", List.of()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The request as the rest of the service sees it: correlation id present, no trailing slash, body buffered if chunked. */

@@ -32,6 +32,16 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
             positive("CIRCUIT_BREAKER_OPEN_SECONDS", "twoway.breaker.open-seconds"),
             bool("STRIPE_INTEGRATION_ENABLED", "twoway.stripe.enabled"),
             bool("OUTBOX_RELAY_ENABLED", "twoway.outbox.relay-enabled"),
+            whole("WEBHOOK_TOLERANCE_SECONDS", "twoway.webhook.tolerance-seconds", 1, 86_400),
+            whole("WEBHOOK_TIMEOUT", "twoway.webhook.timeout-seconds", 1, 300),
+            whole("WEBHOOK_APPLY_CONCURRENCY", "twoway.webhook.apply-concurrency", 1, 256),
+            whole("WEBHOOK_SWEEP_INTERVAL_MS", "twoway.webhook.sweep-interval-ms", 100, 3_600_000),
+            whole("DB_CONNECT_TIMEOUT_MS", "spring.datasource.hikari.connection-timeout", 250, 600_000),
+            new Rule("CONFLICT_RESOLUTION_STRATEGY", "twoway.conflicts.strategy",
+                    v -> List.of("flag", "reject", "merge", "auto_rename").contains(v), "must be one of flag, reject, merge, auto_rename"),
+            bool("AUTO_RESOLVE_CONFLICTS", "twoway.conflicts.auto-resolve"),
+            new Rule("STRIPE_WEBHOOK_SECRET", "twoway.webhook.secret", ConfigurationCheck::webhookSecrets,
+                    "must be empty or comma-separated whsec_… secrets"),
             bool("ENABLE_METRICS", "management.prometheus.metrics.export.enabled"),
             new Rule("STRIPE_API_BASE", "twoway.stripe.api-base", ConfigurationCheck::isHttpUrl, "must be an http(s) URL"));
 
@@ -80,6 +90,10 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
 
     private static Rule bool(String variable, String property) {
         return new Rule(variable, property, v -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false"), "must be true or false");
+    }
+
+    private static boolean webhookSecrets(String value) {
+        return value.isEmpty() || java.util.Arrays.stream(value.split(",")).map(String::trim).allMatch(s -> s.startsWith("whsec_") && s.length() > 6);
     }
 
     private static boolean isHttpUrl(String value) {

@@ -4,7 +4,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Configuration: the typed view of the {@code twoway.*} settings that Java code reads (routes read placeholders). */
 @ConfigurationProperties("twoway")
-public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outbox, Stripe stripe, Retry retry, Breaker breaker) {
+public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outbox, Stripe stripe, Webhook webhook,
+                               Conflicts conflicts, Retry retry, Breaker breaker) {
 
     public record Api(int maxBodyBytes, int maxPageSize) {}
 
@@ -14,6 +15,13 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
     public record Outbox(boolean relayEnabled, int batchSize, long pollIntervalMs, long retentionHours, long pruneIntervalMs) {}
 
     public record Stripe(boolean enabled, String apiBase, String apiKey, double rateLimit, int connectTimeoutMs, int readTimeoutMs) {}
+
+    /** Inward sync: webhook verification and the apply pipeline. */
+    public record Webhook(String secret, long toleranceSeconds, int timeoutSeconds, int maxBodyBytes, int applyConcurrency, int queueSize,
+                          long sweepIntervalMs, long sweepAfterSeconds) {}
+
+    /** Conflict handling: the strategy (flag, reject, merge, auto_rename) and whether it may resolve on its own. */
+    public record Conflicts(String strategy, boolean autoResolve) {}
 
     /** Redelivery policy for transient failures; delays in seconds as the seed's variables give them. */
     public record Retry(int maxAttempts, double initialDelaySeconds, double maxDelaySeconds) {

@@ -6,7 +6,16 @@ import java.util.Map;
 
 /** Customer catalog: one row of the local catalog, the source of truth for outward sync. */
 public record Customer(long id, String name, String email, String stripeCustomerId, boolean active, long version,
-                       OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+                       String origin, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+
+    /** The synced fields, by their API name. */
+    public String field(String field) {
+        return switch (field) {
+            case CustomerEvents.NAME -> name;
+            case CustomerEvents.EMAIL -> email;
+            default -> throw new IllegalArgumentException("not a synced field: " + field);
+        };
+    }
 
     /** The JSON shape of the REST API and of outbox payloads. */
     public Map<String, Object> toJson() {
@@ -17,6 +26,7 @@ public record Customer(long id, String name, String email, String stripeCustomer
         json.put("stripe_customer_id", stripeCustomerId);
         json.put("is_active", active);
         json.put("version", version);
+        json.put("origin", origin);
         json.put("created_at", createdAt.toString());
         json.put("updated_at", updatedAt.toString());
         return json;

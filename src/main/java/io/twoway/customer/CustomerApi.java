@@ -1,10 +1,9 @@
 package io.twoway.customer;
 
-import io.twoway.api.ApiException;
+import io.twoway.api.ApiRequests;
 import io.twoway.api.ApiResponses;
 import io.twoway.api.RequestGuardFilter;
 import io.twoway.config.TwowayProperties;
-import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -56,33 +55,11 @@ public class CustomerApi {
     }
 
     private static long id(Message in) {
-        String raw = in.getHeader("id", String.class);
-        try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw new ApiException(400, "Customer id must be a positive whole number", List.of(ApiException.fieldError("id", "must be a positive whole number")));
+        return ApiRequests.pathId(in, "id", "Customer");
     }
 
     private static int queryInt(Message in, String name, int min, int max, int fallback) {
-        String raw = in.getHeader(name, String.class);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(raw.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        String rule = max == Integer.MAX_VALUE ? "a whole number >= " + min : "a whole number from " + min + " to " + max;
-        throw new ApiException(400, "Invalid query parameter " + name, List.of(ApiException.fieldError(name, "must be " + rule)));
+        return ApiRequests.queryInt(in, name, min, max, fallback);
     }
 
     /** The request's correlation id, also put in the logging context of the thread that serves the request. */

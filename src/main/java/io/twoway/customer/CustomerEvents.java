@@ -1,5 +1,7 @@
 package io.twoway.customer;
 
+import java.util.List;
+
 /** Customer catalog: the event types that a catalog change writes to the outbox. */
 public final class CustomerEvents {
 
@@ -7,6 +9,16 @@ public final class CustomerEvents {
     public static final String CREATED = "CustomerCreated";
     public static final String UPDATED = "CustomerUpdated";
     public static final String DELETED = "CustomerDeleted";
+
+    /** The fields that are synced with other systems; an event's {@code changed} list names some of them. */
+    public static final String NAME = "name";
+    public static final String EMAIL = "email";
+    public static final List<String> SYNCED_FIELDS = List.of(NAME, EMAIL);
+
+    /** Where a local write came from; an integration never sends a change back to its own origin. */
+    public static final String ORIGIN_API = "api";
+    public static final String ORIGIN_STRIPE = "stripe";
+    public static final String ORIGIN_CONFLICT = "conflict";
 
     private CustomerEvents() {}
 }

@@ -2,11 +2,14 @@ package io.twoway.customer;
 
 import io.twoway.api.ApiException;
 import io.twoway.outbox.OutboxWriter;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Customer catalog: every change writes the row and its outbox event in one transaction. */
@@ -25,7 +28,7 @@ public class CustomerService {
     public Customer create(CustomerInput input, String correlationId) {
         ensureEmailFree(input.email(), -1);
         Customer created = uniqueEmail(() -> customers.insert(input.name(), input.email()));
-        outbox.append(CustomerEvents.AGGREGATE, String.valueOf(created.id()), CustomerEvents.CREATED, created.toJson(), correlationId);
+        emit(CustomerEvents.CREATED, created, CustomerEvents.SYNCED_FIELDS, correlationId);
         return created;
     }
 
@@ -41,18 +44,62 @@ public class CustomerService {
         if (!email.equalsIgnoreCase(current.email())) {
             ensureEmailFree(email, id);
         }
-        Customer updated = uniqueEmail(() -> customers.update(id, name, email));
-        outbox.append(CustomerEvents.AGGREGATE, String.valueOf(id), CustomerEvents.UPDATED, updated.toJson(), correlationId);
-        return updated;
+        return writeFields(current, Map.of(CustomerEvents.NAME, name, CustomerEvents.EMAIL, email), CustomerEvents.ORIGIN_API, correlationId);
     }
 
     /** Soft delete: the row stays, inactive, and Stripe is told to delete its customer. */
     @Transactional
     public Customer delete(long id, String correlationId) {
         customers.lockActive(id).orElseThrow(() -> notFound(id));
-        Customer deleted = customers.deactivate(id);
-        outbox.append(CustomerEvents.AGGREGATE, String.valueOf(id), CustomerEvents.DELETED, deleted.toJson(), correlationId);
+        return deactivate(id, CustomerEvents.ORIGIN_API, correlationId);
+    }
+
+    /**
+     * Writes the given field values (a subset of the synced fields) to a locked row, with an outbox event that carries
+     * the origin and names the fields that changed. Fields equal to the current value are not written; nothing changed
+     * means no write and no event.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Customer writeFields(Customer current, Map<String, String> values, String origin, String correlationId) {
+        List<String> changed = CustomerEvents.SYNCED_FIELDS.stream()
+                .filter(f -> values.get(f) != null && !values.get(f).equals(current.field(f))).toList();
+        if (changed.isEmpty()) {
+            return current;
+        }
+        String name = values.getOrDefault(CustomerEvents.NAME, current.name());
+        String email = values.getOrDefault(CustomerEvents.EMAIL, current.email());
+        Customer updated = uniqueEmail(() -> customers.update(current.id(), name, email, origin));
+        emit(CustomerEvents.UPDATED, updated, changed, correlationId);
+        return updated;
+    }
+
+    /** A customer first seen in another system: created already linked, with an event of that origin. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Customer importLinked(String name, String email, String stripeCustomerId, String origin, String correlationId) {
+        Customer created = uniqueEmail(() -> customers.insertLinked(name, email, stripeCustomerId, origin));
+        emit(CustomerEvents.CREATED, created, CustomerEvents.SYNCED_FIELDS, correlationId);
+        return created;
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Customer deactivate(long id, String origin, String correlationId) {
+        Customer deleted = customers.deactivate(id, origin);
+        emit(CustomerEvents.DELETED, deleted, List.of(), correlationId);
         return deleted;
+    }
+
+    /** Sends the current values of {@code fields} to the other systems again (a new version, nothing else changes). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Customer push(long id, Collection<String> fields, String origin, String correlationId) {
+        Customer touched = customers.touch(id, origin);
+        emit(CustomerEvents.UPDATED, touched, List.copyOf(fields), correlationId);
+        return touched;
+    }
+
+    private void emit(String type, Customer customer, List<String> changed, String correlationId) {
+        Map<String, Object> payload = customer.toJson();
+        payload.put("changed", changed);
+        outbox.append(CustomerEvents.AGGREGATE, String.valueOf(customer.id()), type, payload, correlationId);
     }
 
     @Transactional(readOnly = true)
@@ -65,7 +112,7 @@ public class CustomerService {
         return customers.listActive(skip, limit);
     }
 
-    private void ensureEmailFree(String email, long exceptId) {
+    public void ensureEmailFree(String email, long exceptId) {
         if (customers.activeEmailTaken(email, exceptId)) {
             throw emailTaken();
         }
@@ -80,7 +127,7 @@ public class CustomerService {
         }
     }
 
-    private static ApiException emailTaken() {
+    public static ApiException emailTaken() {
         return new ApiException(409, "Email is already used by another active customer",
                 List.of(ApiException.fieldError("email", "already used by another active customer")));
     }

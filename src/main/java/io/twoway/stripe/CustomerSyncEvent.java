@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twoway.customer.CustomerEvents;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Outward sync: a customer outbox event as read from Kafka: the event id and type, and the customer snapshot. */
+/**
+ * Outward sync: a customer outbox event as read from Kafka: the event id and type, the customer snapshot, where the
+ * change came from ({@code origin}) and which synced fields it changed ({@code changed}; all of them when absent).
+ */
 public record CustomerSyncEvent(String eventId, String eventType, long customerId, long version, String name, String email,
-                                String correlationId) {
+                                String correlationId, String origin, List<String> changed) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -24,8 +29,15 @@ public record CustomerSyncEvent(String eventId, String eventType, long customerI
             if (node == null || !node.hasNonNull("id") || !node.hasNonNull("version")) {
                 throw new StripeSyncException.Permanent("Customer event payload lacks id or version", null, "bad_payload", null);
             }
+            List<String> changed = CustomerEvents.SYNCED_FIELDS;
+            if (node.path("changed").isArray()) {
+                List<String> named = new ArrayList<>();
+                node.get("changed").forEach(f -> named.add(f.asText()));
+                changed = List.copyOf(named);
+            }
             return new CustomerSyncEvent(eventId, eventType, node.get("id").asLong(), node.get("version").asLong(),
-                    text(node, "name"), text(node, "email"), text(node, "correlation_id"));
+                    text(node, "name"), text(node, "email"), text(node, "correlation_id"),
+                    node.hasNonNull("origin") ? node.get("origin").asText() : CustomerEvents.ORIGIN_API, changed);
         } catch (IOException e) {
             throw new StripeSyncException.Permanent("Customer event payload is not JSON", null, "bad_payload", e);
         }
@@ -33,6 +45,10 @@ public record CustomerSyncEvent(String eventId, String eventType, long customerI
 
     private static String text(JsonNode node, String field) {
         return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
+
+    public String field(String field) {
+        return CustomerEvents.NAME.equals(field) ? name : email;
     }
 
     public boolean isDelete() {

@@ -1,6 +1,12 @@
 package io.twoway.stripe;
 
+import io.twoway.customer.Customer;
+import io.twoway.customer.CustomerEvents;
+import io.twoway.customer.CustomerRepository;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -19,14 +25,17 @@ public class StripeCustomerSync {
     public static final String EVENT = "twowaySyncEvent";
     public static final String SKIP = "twowaySyncSkip";
     public static final String STRIPE_ID = "TwowayStripeCustomerId";
+    static final String SENT = "twowaySyncSent";
     private static final Logger LOG = LoggerFactory.getLogger(StripeCustomerSync.class);
 
     private final StripeGateway stripe;
     private final SyncLedger ledger;
+    private final CustomerRepository customers;
 
-    public StripeCustomerSync(StripeGateway stripe, SyncLedger ledger) {
+    public StripeCustomerSync(StripeGateway stripe, SyncLedger ledger, CustomerRepository customers) {
         this.stripe = stripe;
         this.ledger = ledger;
+        this.customers = customers;
     }
 
     public void prepare(Exchange exchange) {
@@ -44,26 +53,54 @@ public class StripeCustomerSync {
         skip.ifPresent(reason -> LOG.info("Skipping {} v{} of customer {}: {}", event.eventType(), event.version(), event.customerId(), reason));
     }
 
+    /**
+     * A create sends the event's snapshot (the same parameters on every retry of its idempotency key). An update sends
+     * only the fields the event changed, and of those only the ones whose value is still the customer's current one
+     * and that no open conflict holds back: a newer local event carries a newer value, and a value that a webhook or a
+     * conflict resolution has since replaced must not overwrite Stripe.
+     */
     public void callStripe(Exchange exchange) {
         CustomerSyncEvent event = exchange.getProperty(EVENT, CustomerSyncEvent.class);
-        String stripeId = ledger.stripeId(event.customerId()).orElse(null);
+        Customer current = customers.find(event.customerId()).orElse(null);
+        String stripeId = current == null ? null : current.stripeCustomerId();
+        Map<String, String> sent = new HashMap<>();
         if (event.isDelete()) {
             if (stripeId != null) {
                 stripe.delete(stripeId, event.eventId());
             }
         } else if (stripeId == null) {
             stripeId = stripe.create(event.customerId(), event.name(), event.email(), event.eventId());
-        } else {
-            stripe.update(stripeId, event.name(), event.email(), event.eventId());
+            sent.put(CustomerEvents.NAME, event.name());
+            sent.put(CustomerEvents.EMAIL, event.email());
+        } else if (current.active()) {
+            Set<String> held = ledger.heldFields(event.customerId());
+            for (String field : event.changed()) {
+                String value = event.field(field);
+                if (CustomerEvents.SYNCED_FIELDS.contains(field) && value != null && value.equals(current.field(field)) && !held.contains(field)) {
+                    sent.put(field, value);
+                }
+            }
+            if (!sent.isEmpty()) {
+                stripe.update(stripeId, sent.get(CustomerEvents.NAME), sent.get(CustomerEvents.EMAIL), event.eventId());
+            }
         }
         exchange.getMessage().setHeader(STRIPE_ID, stripeId);
+        exchange.setProperty(SENT, sent);
     }
 
     public void record(Exchange exchange) {
         CustomerSyncEvent event = exchange.getProperty(EVENT, CustomerSyncEvent.class);
         String stripeId = exchange.getMessage().getHeader(STRIPE_ID, String.class);
-        ledger.recordApplied(event, stripeId);
-        LOG.info("Applied {} v{} of customer {} to Stripe {}", event.eventType(), event.version(), event.customerId(),
-                stripeId == null ? "(never synced, nothing to delete)" : stripeId);
+        @SuppressWarnings("unchecked")
+        Map<String, String> sent = exchange.getProperty(SENT, Map.class);
+        ledger.recordApplied(event, stripeId, sent.get(CustomerEvents.NAME), sent.get(CustomerEvents.EMAIL));
+        if (stripeId == null) {
+            LOG.info("Applied {} v{} of customer {}: never synced, nothing to delete", event.eventType(), event.version(), event.customerId());
+        } else if (sent.isEmpty() && !event.isDelete()) {
+            LOG.info("Applied {} v{} of customer {}: nothing left to send to Stripe {} (superseded, or held by an open conflict)",
+                    event.eventType(), event.version(), event.customerId(), stripeId);
+        } else {
+            LOG.info("Applied {} v{} of customer {} to Stripe {} {}", event.eventType(), event.version(), event.customerId(), stripeId, sent.keySet());
+        }
     }
 }

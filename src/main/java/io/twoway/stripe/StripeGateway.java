@@ -31,8 +31,16 @@ public class StripeGateway {
         return call(() -> stripe.v1().customers().create(params, key(idempotencyKey)).getId());
     }
 
+    /** Sets the given fields; a null one is left as Stripe has it. */
     public void update(String stripeId, String name, String email, String idempotencyKey) {
-        CustomerUpdateParams params = CustomerUpdateParams.builder().setName(name).setEmail(email).build();
+        CustomerUpdateParams.Builder builder = CustomerUpdateParams.builder();
+        if (name != null) {
+            builder.setName(name);
+        }
+        if (email != null) {
+            builder.setEmail(email);
+        }
+        CustomerUpdateParams params = builder.build();
         call(() -> stripe.v1().customers().update(stripeId, params, key(idempotencyKey)).getId());
     }
 
@@ -44,6 +52,15 @@ public class StripeGateway {
             if (!"resource_missing".equals(e.stripeCode())) {
                 throw e;
             }
+        }
+    }
+
+    /** The customer as Stripe holds it now (a deleted one as {@code deleted: true}); for ordering what webhooks cannot. */
+    public com.stripe.model.Customer retrieve(String stripeId) {
+        try {
+            return stripe.v1().customers().retrieve(stripeId);
+        } catch (StripeException e) {
+            throw classify(e);
         }
     }
 

@@ -1,15 +1,18 @@
 package io.twoway.stripe;
 
 import io.twoway.customer.CustomerRepository;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Outward sync: what has already reached Stripe. The event-id ledger, the per-customer applied version and the
- * local write-back are recorded in one transaction, so an event is applied once and a stale one is recognised.
+ * Two-way sync: what Stripe holds. The event-id ledger of the outward consumer, and the per-customer agreed state
+ * ({@code sync_state}) that both directions keep: the outward side after each Stripe call, the inward side after each
+ * applied webhook. The outward ledger row, the Stripe id write-back and the agreed state commit together.
  */
 @Component
 public class SyncLedger {
@@ -26,9 +29,11 @@ public class SyncLedger {
     }
 
     /**
-     * Why the event needs no Stripe call, in one query: its id is in the ledger, or Stripe already has this customer
-     * at the same or a newer version (then the stale event is entered in the ledger). Empty when it must be applied.
+     * Why the event needs no Stripe call, in one query: its id is in the ledger, the change came from Stripe itself,
+     * or Stripe already has this customer at the same or a newer version. Such an event is entered in the ledger (and
+     * one from Stripe confirms its version). Empty when it must be applied.
      */
+    @Transactional
     public Optional<String> skipReason(CustomerSyncEvent event) {
         Map<String, Object> seen = jdbc.queryForMap("""
                 select exists(select 1 from processed_events where consumer = ? and event_id = ?) as processed,
@@ -37,6 +42,12 @@ public class SyncLedger {
         if (Boolean.TRUE.equals(seen.get("processed"))) {
             return Optional.of("already processed");
         }
+        if (SYSTEM.equals(event.origin())) {
+            markProcessed(event.eventId());
+            jdbc.update("update sync_state set applied_version = ? where customer_id = ? and system = ? and applied_version < ?",
+                    event.version(), event.customerId(), SYSTEM, event.version());
+            return Optional.of("the change came from Stripe");
+        }
         if (seen.get("applied") instanceof Number applied && applied.longValue() >= event.version()) {
             markProcessed(event.eventId());
             return Optional.of("stale: version " + applied + " is already in Stripe");
@@ -44,14 +55,27 @@ public class SyncLedger {
         return Optional.empty();
     }
 
-    /** The Stripe id known for the customer: the catalog row's, written back by the create. */
-    public Optional<String> stripeId(long customerId) {
-        return customers.find(customerId).map(c -> c.stripeCustomerId());
+    public Optional<SyncState> state(long customerId) {
+        return jdbc.query("""
+                select customer_id, external_id, applied_version, name, email, deleted, remote_created, remote_event_id
+                from sync_state where customer_id = ? and system = ?
+                """, (rs, n) -> new SyncState(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                rs.getBoolean(6), (Long) rs.getObject(7), rs.getString(8)), customerId, SYSTEM).stream().findFirst();
     }
 
-    /** Records the event as applied: ledger row, Stripe id write-back (no outbox event), agreed state. */
+    /** The fields of the customer that an open conflict holds back from Stripe until an admin resolves it. */
+    public Set<String> heldFields(long customerId) {
+        return new HashSet<>(jdbc.queryForList(
+                "select distinct jsonb_object_keys(fields) from conflicts where customer_id = ? and system = ? and status = 'open'",
+                String.class, customerId, SYSTEM));
+    }
+
+    /**
+     * Records the event as applied: ledger row, Stripe id write-back (no outbox event), and the agreed state: the
+     * version, and the values of the fields that were sent ({@code null} = not sent, the agreed value stays).
+     */
     @Transactional
-    public void recordApplied(CustomerSyncEvent event, String stripeId) {
+    public void recordApplied(CustomerSyncEvent event, String stripeId, String sentName, String sentEmail) {
         markProcessed(event.eventId());
         if (stripeId != null && !event.isDelete()) {
             customers.linkStripeCustomer(event.customerId(), stripeId);
@@ -61,14 +85,49 @@ public class SyncLedger {
                 values (?, ?, ?, ?, ?, ?, ?, now())
                 on conflict (customer_id, system) do update set
                     external_id = coalesce(excluded.external_id, sync_state.external_id),
-                    applied_version = excluded.applied_version, name = excluded.name, email = excluded.email,
+                    applied_version = excluded.applied_version,
+                    name = coalesce(excluded.name, sync_state.name), email = coalesce(excluded.email, sync_state.email),
                     deleted = excluded.deleted, synced_at = now()
                 where sync_state.applied_version < excluded.applied_version
-                """, event.customerId(), SYSTEM, stripeId, event.version(), event.name(), event.email(), event.isDelete());
+                """, event.customerId(), SYSTEM, stripeId, event.version(), sentName, sentEmail, event.isDelete());
+    }
+
+    /**
+     * Inward: Stripe holds {@code remote} now (a webhook applied, or Twoway's own write echoed back). The remote
+     * watermark only moves forward; {@code appliedVersion}, when given, only moves forward too.
+     */
+    public void recordRemote(long customerId, RemoteCustomer remote, Long appliedVersion) {
+        jdbc.update("""
+                insert into sync_state (customer_id, system, external_id, applied_version, name, email, deleted,
+                                        remote_created, remote_event_id, synced_at)
+                values (?, ?, ?, coalesce(?, 0), ?, ?, ?, ?, ?, now())
+                on conflict (customer_id, system) do update set
+                    external_id = excluded.external_id,
+                    applied_version = greatest(sync_state.applied_version, coalesce(?, sync_state.applied_version)),
+                    name = coalesce(excluded.name, sync_state.name), email = coalesce(excluded.email, sync_state.email),
+                    deleted = excluded.deleted,
+                    remote_created = greatest(sync_state.remote_created, excluded.remote_created),
+                    remote_event_id = excluded.remote_event_id, synced_at = now()
+                """, customerId, SYSTEM, remote.id(), appliedVersion, remote.name(), remote.email(), remote.deleted(),
+                remote.created(), remote.eventId(), appliedVersion);
+    }
+
+    /** Inward: an event that changes nothing still moves the remote watermark forward. */
+    public void advanceRemote(long customerId, RemoteCustomer remote) {
+        jdbc.update("""
+                update sync_state set remote_created = greatest(remote_created, ?), remote_event_id = ?, synced_at = now()
+                where customer_id = ? and system = ? and (remote_created is null or remote_created <= ?)
+                """, remote.created(), remote.eventId(), customerId, SYSTEM, remote.created());
     }
 
     /** Puts the event id in the ledger; alone for a skipped (stale) event, so it is not looked at again. */
     public void markProcessed(String eventId) {
         jdbc.update("insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing", CONSUMER, eventId);
+    }
+
+    /** True when Twoway sent a Stripe write under this idempotency key (an outbox event id it processed). */
+    public boolean sentByTwoway(String idempotencyKey) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists(select 1 from processed_events where consumer = ? and event_id = ?)", Boolean.class, CONSUMER, idempotencyKey));
     }
 }

@@ -2,6 +2,7 @@ package io.twoway.local;
 
 import io.twoway.TwowayApplication;
 import io.twoway.testsupport.LocalInfrastructure;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -31,7 +32,12 @@ public final class TwowayLocalApplication {
         // like Stripe's test mode: more than 25 requests/s are answered 429
         infra.stripe.rateLimit(25);
         infra.properties().forEach(System::setProperty);
+        // the sandbox's webhooks come back to this service, signed with a secret made for this run
+        String webhookSecret = "whsec_local_" + UUID.randomUUID().toString().replace("-", "");
+        System.setProperty("twoway.webhook.secret", webhookSecret);
         SpringApplication.run(TwowayApplication.class, args);
+        String port = System.getProperty("server.port", "8080");
+        infra.stripe.webhook("http://localhost:" + port + "/webhooks/stripe", webhookSecret);
         LOG.info("""
 
                 Twoway local run is up:
@@ -39,9 +45,11 @@ public final class TwowayLocalApplication {
                   PostgreSQL       {}
                   Kafka            {}
                   Stripe sandbox   {}   (API key {}, GET {}/v1/customers)
+                  Webhooks         sandbox -> http://localhost:{}/webhooks/stripe (signed; controls at {}/_sandbox/webhooks)
+                  Conflicts        http://localhost:{}/admin/conflicts
                   Metrics          http://localhost:{}/actuator/prometheus
-                """, System.getProperty("server.port", "8080"), infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
+                """, port, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
                 infra.kafka.getBrokersAsString(), infra.stripe.baseUrl(), LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(),
-                System.getProperty("server.port", "8080"));
+                port, infra.stripe.baseUrl(), port, port);
     }
 }

@@ -30,6 +30,10 @@ public final class Http {
         }
     }
 
+    public String base() {
+        return base;
+    }
+
     public Reply get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }

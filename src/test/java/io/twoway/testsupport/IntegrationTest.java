@@ -26,11 +26,18 @@ import org.springframework.test.context.DynamicPropertySource;
         "twoway.stripe.rate-limit=200",
         "twoway.stripe.read-timeout-ms=1500",
         "twoway.outbox.poll-interval-ms=20",
-        "twoway.kafka.consumers=3"
+        "twoway.kafka.consumers=3",
+        "twoway.webhook.secret=" + IntegrationTest.WEBHOOK_SECRET + "," + IntegrationTest.WEBHOOK_SECRET_NEXT,
+        "twoway.webhook.sweep-interval-ms=500",
+        "twoway.webhook.sweep-after-seconds=1",
+        "spring.datasource.hikari.connection-timeout=1000"
 })
 public abstract class IntegrationTest {
 
     protected static final LocalInfrastructure INFRA = LocalInfrastructure.start();
+    /** Two webhook secrets, as during a rotation: events signed with either pass. */
+    protected static final String WEBHOOK_SECRET = "whsec_test_current";
+    protected static final String WEBHOOK_SECRET_NEXT = "whsec_test_next";
 
     @LocalServerPort
     protected int port;
@@ -49,6 +56,8 @@ public abstract class IntegrationTest {
     void clearFaults() {
         stripe.clearFaults();
         stripe.rateLimit(0);
+        // the sandbox sends its events back to this service, as Stripe does: echoes of Twoway's own writes included
+        stripe.webhook("http://localhost:" + port + "/webhooks/stripe", WEBHOOK_SECRET);
     }
 
     protected Http http() {

@@ -1,0 +1,81 @@
+package io.twoway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** HTTP API: reading path ids, query parameters and JSON bodies, with the 400 answers every endpoint shares. */
+public final class ApiRequests {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ApiRequests() {}
+
+    /** A positive whole number from the path (header {@code name}). */
+    public static long pathId(Message in, String name, String what) {
+        String raw = in.getHeader(name, String.class);
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new ApiException(400, what + " id must be a positive whole number", List.of(ApiException.fieldError(name, "must be a positive whole number")));
+    }
+
+    public static int queryInt(Message in, String name, int min, int max, int fallback) {
+        String raw = in.getHeader(name, String.class);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        String rule = max == Integer.MAX_VALUE ? "a whole number >= " + min : "a whole number from " + min + " to " + max;
+        throw new ApiException(400, "Invalid query parameter " + name, List.of(ApiException.fieldError(name, "must be " + rule)));
+    }
+
+    /** An optional query parameter that must be one of {@code allowed}; null when absent. */
+    public static String queryChoice(Message in, String name, Set<String> allowed) {
+        String raw = in.getHeader(name, String.class);
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        if (!allowed.contains(raw)) {
+            throw new ApiException(400, "Invalid query parameter " + name,
+                    List.of(ApiException.fieldError(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList()))));
+        }
+        return raw;
+    }
+
+    /** The request body as a JSON object; 400 for another content type, malformed JSON or a non-object. */
+    public static JsonNode jsonObject(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            throw ApiException.badRequest("Content-Type must be application/json");
+        }
+        String body = in.getBody(String.class);
+        JsonNode root;
+        try {
+            root = body == null || body.isBlank() ? null : JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("Malformed JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("Request body must be a JSON object");
+        }
+        return root;
+    }
+}

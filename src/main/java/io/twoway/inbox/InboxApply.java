@@ -1,0 +1,98 @@
+package io.twoway.inbox;
+
+import io.twoway.config.TwowayProperties;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Inward sync: the {@code webhook-stripe-apply} step and the sweeper. One transaction per event: claim it if still
+ * pending, take the lock of its object (so the events of one customer apply one at a time, and those of different
+ * customers in parallel), let the integration apply it, and store the outcome.
+ */
+@Component("inboxApply")
+public class InboxApply {
+
+    public static final String QUEUE = "seda:webhook-apply";
+    private static final Logger LOG = LoggerFactory.getLogger(InboxApply.class);
+
+    private final WebhookInbox inbox;
+    private final Map<String, WebhookApplier> appliers;
+    private final TransactionTemplate tx;
+    private final CamelContext camel;
+    private final long sweepAfterSeconds;
+
+    public InboxApply(WebhookInbox inbox, List<WebhookApplier> appliers, TransactionTemplate tx, CamelContext camel, TwowayProperties properties) {
+        this.inbox = inbox;
+        this.appliers = appliers.stream().collect(Collectors.toMap(WebhookApplier::source, Function.identity()));
+        this.tx = tx;
+        this.camel = camel;
+        this.sweepAfterSeconds = properties.webhook().sweepAfterSeconds();
+    }
+
+    public void apply(Exchange exchange) {
+        String id = eventId(exchange);
+        MDC.put("eventId", id);
+        MDC.put("correlationId", id);
+        Optional<Outcome> outcome = tx.execute(status -> inbox.claimPending(id).map(event -> {
+            if (event.objectId() != null) {
+                inbox.lockObject(event.source(), event.objectId());
+            }
+            WebhookApplier applier = appliers.get(event.source());
+            if (applier == null) {
+                throw new IllegalStateException("no apply step for source " + event.source());
+            }
+            Outcome result = applier.apply(event);
+            inbox.finish(id, result);
+            return result;
+        }));
+        outcome.ifPresentOrElse(o -> LOG.info("Webhook {} {}: {}", id, o.status(), o.detail()),
+                () -> LOG.debug("Webhook {} is no longer pending (applied already, or being applied)", id));
+    }
+
+    /** The error policy's last word: a poison event is parked; one that failed for a transient reason stays pending. */
+    public void onFailure(Exchange exchange) {
+        String id = eventId(exchange);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String error = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        try {
+            if (WebhookApplyErrorPolicy.isTransient(cause)) {
+                inbox.recordFailure(id, error);
+                LOG.warn("Webhook {} not applied yet, left pending for the sweeper: {}", id, error);
+            } else {
+                inbox.park(id, error);
+                LOG.error("Webhook {} parked: {}", id, error);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Webhook {} stays pending; its failure could not be recorded either: {}", id, e.getMessage());
+        }
+    }
+
+    /** Pending events that no one is applying (a crash, an outage): handed to the apply queue when it is idle. */
+    public List<String> sweep() {
+        SedaEndpoint queue = camel.getEndpoint(QUEUE, SedaEndpoint.class);
+        if (queue.getCurrentQueueSize() > 0) {
+            return List.of();
+        }
+        List<String> due = inbox.duePending(sweepAfterSeconds, 500);
+        if (!due.isEmpty()) {
+            LOG.info("Sweeping {} pending webhook event(s) into the apply queue", due.size());
+        }
+        return due;
+    }
+
+    private static String eventId(Exchange exchange) {
+        String id = exchange.getProperty(StripeWebhookReceiver.APPLY_EVENT_ID, String.class);
+        return id != null ? id : exchange.getMessage().getBody(String.class);
+    }
+}
