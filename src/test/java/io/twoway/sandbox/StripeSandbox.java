@@ -38,6 +38,7 @@ public final class StripeSandbox implements AutoCloseable {
         });
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
         server.createContext("/", handler);
+        server.createContext(SandboxControls.PREFIX, new SandboxControls(this, webhooks));
         server.setExecutor(executor);
         server.start();
     }

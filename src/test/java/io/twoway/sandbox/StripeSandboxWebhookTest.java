@@ -16,6 +16,10 @@ import com.stripe.param.CustomerUpdateParams;
 import com.stripe.param.EventListParams;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +41,7 @@ class StripeSandboxWebhookTest {
     static HttpServer receiver;
     static final List<String[]> received = new CopyOnWriteArrayList<>(); // {body, signature, contentType}
     static final AtomicInteger failuresToSend = new AtomicInteger();
+    static final HttpClient CONTROLS = HttpClient.newHttpClient();
     StripeClient stripe;
 
     @BeforeAll
@@ -85,6 +90,18 @@ class StripeSandboxWebhookTest {
 
     static String send(String type) {
         return (String) sandbox.sendEvent(type, Map.of("id", "cus_forged", "object", "customer"), null, null).get("id");
+    }
+
+    static HttpResponse<String> control(String method, String path, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        return CONTROLS.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+                .method(method, publisher).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Map<String, Object> json(HttpResponse<String> response) {
+        return SandboxJson.read(response.body());
     }
 
     @Test
@@ -350,5 +367,85 @@ class StripeSandboxWebhookTest {
                 300)).isTrue();
         assertThat(sandbox.webhookDeliveries()).isEmpty();
         assertThat(sandbox.events()).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void httpControlsDriveWebhooksAndStayOutOfTheRequestLogAndRateLimit() throws Exception {
+        sandbox.webhook(hookUrl(), SECRET);
+        sandbox.rateLimit(1);
+        Customer c = stripe.v1().customers().create(CustomerCreateParams.builder().setName("real").build(),
+                RequestOptions.builder().setIdempotencyKey("create-real").build());
+        String realEvent = (String) sandbox.events().get(0).get("id");
+        await().atMost(Duration.ofSeconds(5)).until(() -> sandbox.webhookDeliveries().size() == 1);
+        received.clear();
+
+        assertThat(json(control("POST", "/_sandbox/webhooks/pause", null))).containsEntry("paused", true);
+        long created = Instant.now().getEpochSecond() - 30;
+        HttpResponse<String> sent = control("POST", "/_sandbox/webhooks/send", """
+                {"type":"customer.updated","object":{"id":"%s","object":"customer","name":"Remote"},
+                 "previous_attributes":{"name":"real"},"idempotency_key":null,"created":%d}"""
+                .formatted(c.getId(), created));
+        assertThat(sent.statusCode()).isEqualTo(200);
+        Map<String, Object> event = json(sent);
+        String forged = (String) event.get("id");
+        assertThat(event).containsEntry("type", "customer.updated");
+        assertThat(((Number) event.get("created")).longValue()).isEqualTo(created);
+
+        HttpResponse<String> status = control("GET", "/_sandbox/webhooks", null);
+        assertThat(json(status)).containsEntry("url", hookUrl()).containsEntry("paused", true).containsEntry("held", 1);
+        assertThat(status.body()).doesNotContain(SECRET);
+
+        assertThat(control("POST", "/_sandbox/webhooks/faults", "{\"duplicate\":1}").statusCode()).isEqualTo(200);
+        assertThat(control("POST", "/_sandbox/webhooks/faults", "{\"drop\":2}").statusCode()).isEqualTo(200);
+        assertThat(control("POST", "/_sandbox/webhooks/faults", "{\"delay_ms\":3000,\"count\":2}").statusCode())
+                .isEqualTo(200);
+        Map<String, Object> faults = json(control("POST", "/_sandbox/webhooks/faults", "{\"reorder\":3}"));
+        assertThat((Map<String, Object>) faults.get("faults")).containsEntry("drop", 2).containsEntry("duplicate", 1)
+                .containsEntry("reorder", 3).containsEntry("delay", List.of(Map.of("count", 2, "delay_ms", 3000)));
+        Map<String, Object> cleared = json(control("POST", "/_sandbox/webhooks/faults", "{\"clear\":true}"));
+        assertThat(cleared).containsEntry("paused", false).containsEntry("held", 0);
+        assertThat((Map<String, Object>) cleared.get("faults")).containsEntry("drop", 0).containsEntry("duplicate", 0)
+                .containsEntry("reorder", 0).containsEntry("delay", List.of());
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+        Event delivered = Webhook.constructEvent(received.get(0)[0], received.get(0)[1], SECRET);
+        assertThat(delivered.getId()).isEqualTo(forged);
+        assertThat(delivered.getData().getPreviousAttributes()).isEqualTo(Map.of("name", "real"));
+
+        control("POST", "/_sandbox/webhooks/pause", null);
+        control("POST", "/_sandbox/webhooks/faults", "{\"duplicate\":1}");
+        String second = (String) json(control("POST", "/_sandbox/webhooks/send",
+                "{\"type\":\"invoice.paid\",\"object\":{\"id\":\"in_1\",\"object\":\"invoice\"}}")).get("id");
+        assertThat(json(control("POST", "/_sandbox/webhooks/resume", null))).containsEntry("paused", false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 3);
+        assertThat(receivedIds()).containsExactly(forged, second, second);
+
+        List<Map<String, Object>> deliveries =
+                (List<Map<String, Object>>) json(control("GET", "/_sandbox/webhooks/deliveries", null)).get("data");
+        assertThat(deliveries).extracting(d -> d.get("event_id"), d -> d.get("status"), d -> d.get("dropped"))
+                .containsExactly(tuple(realEvent, 200, false), tuple(forged, 200, false), tuple(second, 200, false),
+                        tuple(second, 200, false));
+        List<Map<String, Object>> requests =
+                (List<Map<String, Object>>) json(control("GET", "/_sandbox/requests", null)).get("data");
+        assertThat(requests).singleElement().satisfies(r -> assertThat(r)
+                .containsEntry("method", "POST").containsEntry("path", "/v1/customers")
+                .containsEntry("status", 200).containsEntry("idempotency_key", "create-real")
+                .containsEntry("replayed", false));
+
+        assertThat(control("POST", "/_sandbox/webhooks/send", null).statusCode()).isEqualTo(400);
+        HttpResponse<String> notJson = control("POST", "/_sandbox/webhooks/send", "{not json");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat((Map<String, Object>) json(notJson).get("error")).containsEntry("type", "invalid_request_error");
+        HttpResponse<String> noType = control("POST", "/_sandbox/webhooks/send", "{\"object\":{}}");
+        assertThat(noType.statusCode()).isEqualTo(400);
+        assertThat((Map<String, Object>) json(noType).get("error")).containsEntry("param", "type")
+                .containsEntry("code", "parameter_missing");
+        assertThat(control("POST", "/_sandbox/webhooks/faults", "{\"bogus\":1}").statusCode()).isEqualTo(400);
+        assertThat(control("POST", "/_sandbox/webhooks/faults", "{\"drop\":-1}").statusCode()).isEqualTo(400);
+        assertThat(control("GET", "/_sandbox/nope", null).statusCode()).isEqualTo(404);
+
+        assertThat(sandbox.requests()).extracting(RecordedRequest::path).containsExactly("/v1/customers");
+        assertThat((Map<String, Object>) json(control("GET", "/_sandbox/webhooks", null)).get("faults"))
+                .containsEntry("drop", 0); // the rejected {"drop":-1} changed nothing
     }
 }
