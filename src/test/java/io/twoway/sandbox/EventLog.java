@@ -18,7 +18,7 @@ final class EventLog {
 
     private static final class Event {
         final String id;
-        final long seq;
+        final long seq; // list order: created second, then creation order
         final long created;
         final String type;
         final Map<String, Object> json;
@@ -49,10 +49,18 @@ final class EventLog {
         this.webhooks = webhooks;
     }
 
-    /** Records an event for {@code object} (copied); {@code previous} only for *.updated. */
-    synchronized void append(String type, Map<String, Object> object, Map<String, Object> previous,
-                             RequestContext ctx) {
-        long created = Instant.now().getEpochSecond();
+    /** Records an event for {@code object} (copied), created now; {@code previous} only for *.updated. */
+    synchronized Map<String, Object> append(String type, Map<String, Object> object, Map<String, Object> previous,
+                                            RequestContext ctx) {
+        return append(type, object, previous, ctx, Instant.now().getEpochSecond());
+    }
+
+    /**
+     * Records an event with an explicit {@code created} (unix seconds) and hands it to the webhook sender; returns it
+     * as rendered. Listing order follows {@code created}, then creation order, as Stripe lists newest first.
+     */
+    synchronized Map<String, Object> append(String type, Map<String, Object> object, Map<String, Object> previous,
+                                            RequestContext ctx, long created) {
         Map<String, Object> e = new LinkedHashMap<>();
         String id = StripeIds.event();
         e.put("id", id);
@@ -73,12 +81,22 @@ final class EventLog {
         e.put("request", request);
         e.put("type", type);
         boolean deliver = webhooks.enabled();
-        Event event = new Event(id, nextSeq++, created, type, e, deliver ? 1 : 0);
-        events.add(event);
+        Event event = new Event(id, orderKey(created, nextSeq++), created, type, e, deliver ? 1 : 0);
+        int at = events.size();
+        while (at > 0 && events.get(at - 1).seq > event.seq) {
+            at--; // an explicitly older created: keep the list sorted by (created, creation order)
+        }
+        events.add(at, event);
         byId.put(id, event);
         if (deliver) {
             webhooks.enqueue(id, type, SandboxJson.write(event.render()));
         }
+        return event.render();
+    }
+
+    /** Sorts by created second, then creation order (the counter's low 24 bits: exact until 16M events). */
+    private static long orderKey(long created, long counter) {
+        return (created << 24) | (counter & 0xFF_FFFFL);
     }
 
     /** Called by the sender once an event was delivered with a 2xx. */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A stateful local stand-in for the Stripe customers/events API and webhooks; lifecycle and test-facing API. */
 public final class StripeSandbox implements AutoCloseable {
+
+    private static final long MAX_CREATED = 1L << 38; // the event list's order key needs created < 2^39
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -35,6 +38,7 @@ public final class StripeSandbox implements AutoCloseable {
         });
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
         server.createContext("/", handler);
+        server.createContext(SandboxControls.PREFIX, new SandboxControls(this, webhooks));
         server.setExecutor(executor);
         server.start();
     }
@@ -63,7 +67,10 @@ public final class StripeSandbox implements AutoCloseable {
         webhooks.close();
     }
 
-    /** Forgets customers, events, idempotency keys, faults, the request log and the webhook log; keeps configuration. */
+    /**
+     * Forgets customers, events, idempotency keys, faults (also webhook faults and held deliveries; resumes), the
+     * request log and the webhook log; keeps configuration.
+     */
     public void reset() {
         faults.reset();
         idempotency.reset();
@@ -122,8 +129,101 @@ public final class StripeSandbox implements AutoCloseable {
         return handler.requests();
     }
 
-    /** Webhook delivery attempts, in attempt order. */
+    /** Webhook delivery attempts (and dropped events, {@link WebhookDelivery#dropped()}), in attempt order. */
     public List<WebhookDelivery> webhookDeliveries() {
         return webhooks.deliveries();
+    }
+
+    /** The configured webhook signing secret ({@code whsec_…}), or null when webhooks are off. */
+    public String webhookSecret() {
+        return webhooks.secret();
+    }
+
+    /**
+     * Holds deliveries: new events are still recorded (pending) but not sent, nor are retries that fall due. Attempts
+     * already handed to the sender thread still go out.
+     */
+    public void pauseWebhooks() {
+        webhooks.pause();
+    }
+
+    /** Sends the held deliveries in the order they were held (creation order, unless a fault reordered them). */
+    public void resumeWebhooks() {
+        webhooks.resume();
+    }
+
+    /** The next {@code n} events are never delivered (they stay pending); each is logged as a dropped delivery. */
+    public void dropNextWebhooks(int n) {
+        webhooks.faults().drop(n);
+    }
+
+    /** Each of the next {@code n} events is delivered twice: same body, same event id. */
+    public void duplicateNextWebhooks(int n) {
+        webhooks.faults().duplicate(n);
+    }
+
+    /** The next {@code n} events are delivered after {@code delay}; later events are not held behind them. */
+    public void delayNextWebhooks(int n, Duration delay) {
+        webhooks.faults().delay(n, delay);
+    }
+
+    /** Holds the next {@code n} events, then delivers them newest first once all {@code n} are held. */
+    public void reorderNextWebhooks(int n) {
+        webhooks.faults().reorder(n);
+    }
+
+    /**
+     * Clears the drop/duplicate/delay/reorder counters, releases a partly filled reorder batch (newest first) and
+     * resumes. Deliveries already delayed still arrive when due.
+     */
+    public void clearWebhookFaults() {
+        webhooks.clearFaults();
+    }
+
+    /** As {@link #sendEvent(String, Map, Map, String, long)}, created now. */
+    public Map<String, Object> sendEvent(String type, Map<String, Object> object,
+                                         Map<String, Object> previousAttributes, String idempotencyKey) {
+        return sendEvent(type, object, previousAttributes, idempotencyKey, Instant.now().getEpochSecond());
+    }
+
+    /**
+     * Records an arbitrary event, as if an API call had caused it ({@code request.id} null, {@code
+     * request.idempotency_key} as given, {@code data.previous_attributes} only when non-null), and delivers it the
+     * normal way (faults apply). Returns the event as stored.
+     */
+    public Map<String, Object> sendEvent(String type, Map<String, Object> object,
+                                         Map<String, Object> previousAttributes, String idempotencyKey, long created) {
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("event type is required");
+        }
+        if (object == null) {
+            throw new IllegalArgumentException("data.object is required");
+        }
+        if (created <= 0 || created > MAX_CREATED) {
+            throw new IllegalArgumentException("created must be unix seconds: " + created);
+        }
+        return SandboxJson.frozen(events.append(type, object, previousAttributes,
+                new RequestContext(null, idempotencyKey), created));
+    }
+
+    /**
+     * POSTs {@code body} to the configured webhook endpoint once, now, with {@code signatureHeader} as
+     * {@code Stripe-Signature} (null = no header). Not logged in {@link #webhookDeliveries()}. Returns the HTTP status,
+     * or -1 on an I/O error.
+     *
+     * @throws IllegalStateException when no endpoint is configured
+     */
+    public int deliverRaw(String body, String signatureHeader) {
+        return webhooks.deliverRaw(body, signatureHeader);
+    }
+
+    /** {@code t=<timestamp>,v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>}, exactly as Stripe signs. */
+    public static String signatureHeader(long timestamp, String body, String secret) {
+        return WebhookSender.signatureHeader(timestamp, body, secret);
+    }
+
+    /** One {@code v1} per secret, in order ({@code t=…,v1=…,v1=…}), as during a secret rotation. */
+    public static String signatureHeader(long timestamp, String body, String... secrets) {
+        return WebhookSender.signatureHeader(timestamp, body, secrets);
     }
 }
