@@ -125,11 +125,14 @@ public class StripeInwardSync implements WebhookApplier {
         return ledger.sentByTwoway(idempotencyKey) ? Optional.of(new Echo(null)) : Optional.empty();
     }
 
+    /**
+     * The echo records what Stripe holds; the version it confirms stays the outward consumer's to record, after its
+     * own call (or that call's idempotent replay), which also links a new customer's Stripe id.
+     */
     private Outcome confirmEcho(RemoteCustomer remote, Long version) {
         Optional<Customer> local = customers.lockByStripeId(remote.id());
         if (local.isEmpty() && remote.localId() != null) {
-            // the create's echo can overtake the consumer's write-back of the Stripe id; it is the same link
-            local = customers.lock(remote.localId()).filter(c -> c.stripeCustomerId() == null).map(c -> link(c, remote.id()));
+            local = customers.lock(remote.localId()).filter(c -> c.stripeCustomerId() == null);
         }
         if (local.isEmpty()) {
             return Outcome.of(Outcome.ECHO, "Twoway's own write; customer not known locally");
@@ -138,10 +141,7 @@ public class StripeInwardSync implements WebhookApplier {
         boolean newer = state == null || state.remoteCreated() == null || remote.created() > state.remoteCreated()
                 || (remote.created() == state.remoteCreated() && version != null && state.appliedVersion() < version);
         if (newer) {
-            ledger.recordRemote(local.get().id(), remote, version);
-        } else if (version != null) {
-            jdbc.update("update sync_state set applied_version = greatest(applied_version, ?) where customer_id = ? and system = ?",
-                    version, local.get().id(), SyncLedger.SYSTEM);
+            ledger.recordRemote(local.get().id(), remote, null);
         }
         return Outcome.of(Outcome.ECHO, "Twoway's own write" + (version == null ? "" : " of version " + version) + "; agreed state confirmed");
     }
