@@ -57,6 +57,11 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         MDC.put("correlationId", correlationId);
         try {
             byte[] body = null;
+            if (isForm(request.getContentType())) {
+                // the HTTP binding would parse such a body as form fields (and fail on one that is not): the API takes JSON only
+                refuse(response, 400, "Content-Type must be application/json");
+                return;
+            }
             int limit = request.getRequestURI().startsWith(WEBHOOK_PATHS) ? maxWebhookBodyBytes : maxBodyBytes;
             if (request.getContentLengthLong() > limit) {
                 tooLarge(response, limit);
@@ -79,12 +84,20 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         return request.getHeader("Transfer-Encoding") != null;
     }
 
+    private static boolean isForm(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase();
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
+    }
+
     private static void tooLarge(HttpServletResponse response, int limit) throws IOException {
-        response.setStatus(413);
         response.setHeader("Connection", "close");
+        refuse(response, 413, "Request body is larger than " + limit + " bytes");
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
         response.setContentType("application/json");
-        response.getOutputStream().write(ApiResponses.errorJson(
-                "Request body is larger than " + limit + " bytes", List.of()).getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream().write(ApiResponses.errorJson(message, List.of()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The request as the rest of the service sees it: correlation id present, no trailing slash, body buffered if chunked. */

@@ -99,6 +99,25 @@ class WebhookReceiveTest extends IntegrationTest {
     }
 
     @Test
+    void theSignatureIsCheckedOnTheRawBytesOfANonAsciiBody() {
+        String body = StripeEvents.event("customer.created", StripeEvents.customer("cus_utf" + UUID.randomUUID().toString().substring(0, 8),
+                "Zoë Ångström ☃ 日本", "zoe-" + UUID.randomUUID() + "@example.com", null), null, Instant.now().getEpochSecond(), null);
+        assertThat(events().post(body).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from customers where name = 'Zoë Ångström ☃ 日本'") == 1);
+    }
+
+    @Test
+    void aFormEncodedBodyGets400InTheEnvelope() {
+        Http.Reply reply = http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http().base() + "/webhooks/stripe"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().path("message").asText()).contains("application/json");
+        Http.Reply customers = http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http().base() + "/customers"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString("name=x")));
+        assertThat(customers.status()).isEqualTo(400);
+    }
+
+    @Test
     void aBodyOverOneMegabyteGets413() {
         String big = "{\"id\":\"evt_big\",\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}";
         Http.Reply reply = events().post(big, sign(big, WEBHOOK_SECRET, Instant.now().getEpochSecond()));

@@ -2,6 +2,7 @@ package io.twoway.local;
 
 import io.twoway.TwowayApplication;
 import io.twoway.testsupport.LocalInfrastructure;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,14 @@ public final class TwowayLocalApplication {
 
     private TwowayLocalApplication() {}
 
+    /** The embedded broker and database talk a lot at INFO; the local run's console is for Twoway. */
+    private static final List<String> QUIET = List.of("kafka", "state.change.logger", "org.apache.kafka", "io.zonky", "org.apache.camel.component.kafka");
+
     public static void main(String[] args) {
+        for (String logger : QUIET) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.WARN);
+            System.setProperty("logging.level." + logger, "WARN");
+        }
         int sandboxPort = Integer.parseInt(System.getenv().getOrDefault("SANDBOX_PORT", "12111"));
         LocalInfrastructure infra;
         try {
