@@ -211,4 +211,47 @@ class InwardSyncTest extends IntegrationTest {
         assertThat(http().post("/admin/webhooks/" + StripeEvents.idOf(poison) + "/retry", "{}").status()).isEqualTo(202);
         awaitStatus(StripeEvents.idOf(poison), "parked");
     }
+
+    @Test
+    void twoUpdatesDeliveredNewestFirstAreOrderedByReadingStripe() throws Exception {
+        var created = stripeApi().v1().customers().create(CustomerCreateParams.builder().setName("A0").setEmail(email()).build());
+        await().atMost(WAIT).until(() -> localByStripeId(created.getId()) != null);
+        stripe.reorderNextWebhooks(2);
+        stripeApi().v1().customers().update(created.getId(), CustomerUpdateParams.builder().setName("A1").build());
+        stripeApi().v1().customers().update(created.getId(), CustomerUpdateParams.builder().setName("A2").build());
+        await().atMost(WAIT).until(() -> count("select count(*) from webhook_events where object_id = ? and type = 'customer.updated' and status <> 'pending'",
+                created.getId()) == 2);
+        assertThat(localByStripeId(created.getId())).containsEntry("name", "A2");
+        assertThat(stripe.requests()).as("an event that could not be ordered by time was settled by reading the customer")
+                .anyMatch(r -> r.method().equals("GET") && r.path().equals("/v1/customers/" + created.getId()));
+    }
+
+    @Test
+    void aDuplicatedAndADelayedDeliveryFromTheSandboxApplyOnce() throws Exception {
+        var created = stripeApi().v1().customers().create(CustomerCreateParams.builder().setName("B0").setEmail(email()).build());
+        await().atMost(WAIT).until(() -> localByStripeId(created.getId()) != null);
+        long version = ((Number) localByStripeId(created.getId()).get("version")).longValue();
+        stripe.duplicateNextWebhooks(1);
+        stripeApi().v1().customers().update(created.getId(), CustomerUpdateParams.builder().setName("B1").build());
+        await().atMost(WAIT).until(() -> "B1".equals(localByStripeId(created.getId()).get("name")));
+        await().atMost(WAIT).until(() -> stripe.webhookDeliveries().stream().filter(d -> d.eventType().equals("customer.updated")
+                && d.status() == 200).map(d -> d.eventId()).filter(id -> count("select count(*) from webhook_events where id = ? and object_id = ?",
+                id, created.getId()) == 1).count() == 2);
+        assertThat(localByStripeId(created.getId())).containsEntry("version", version + 1);
+    }
+
+    @Test
+    void anEventLeftPendingByACrashIsPickedUpByTheSweeper() {
+        String stripeId = "cus_swept" + UUID.randomUUID().toString().substring(0, 8);
+        String body = StripeEvents.event("customer.created", StripeEvents.customer(stripeId, "Swept", email(), null), null,
+                Instant.now().getEpochSecond(), null);
+        // stored, but the process died before the apply queue took it
+        jdbc.update("insert into webhook_events (id, source, type, created, object_id, payload, status, received_at) "
+                + "values (?, 'stripe', 'customer.created', ?, ?, ?::jsonb, 'pending', now() - interval '1 minute')",
+                StripeEvents.idOf(body), Instant.now().getEpochSecond(), stripeId, body);
+        awaitStatus(StripeEvents.idOf(body), "applied");
+        assertThat(localByStripeId(stripeId)).containsEntry("name", "Swept");
+        assertThat(http().get("/admin/webhooks?status=bogus").status()).isEqualTo(400);
+        assertThat(http().get("/admin/webhooks?status=applied&type=customer.created&limit=1").json().path("data").path("items")).hasSize(1);
+    }
 }
