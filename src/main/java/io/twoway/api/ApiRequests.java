@@ -3,7 +3,9 @@ package io.twoway.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -46,6 +48,16 @@ public final class ApiRequests {
         throw new ApiException(400, "Invalid query parameter " + name, List.of(ApiException.fieldError(name, "must be " + rule)));
     }
 
+    /** A page of a list: the total that matches, the window asked for, and its items. */
+    public static Map<String, Object> page(long total, int skip, int limit, List<?> items) {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("total", total);
+        page.put("skip", skip);
+        page.put("limit", limit);
+        page.put("items", items);
+        return page;
+    }
+
     /** An optional query parameter that must be one of {@code allowed}; null when absent. */
     public static String queryChoice(Message in, String name, Set<String> allowed) {
         String raw = in.getHeader(name, String.class);
@@ -62,11 +74,13 @@ public final class ApiRequests {
     /** The request body as a JSON object; 400 for another content type, malformed JSON or a non-object. */
     public static JsonNode jsonObject(Exchange exchange) {
         Message in = exchange.getMessage();
-        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        return jsonObject(in.getHeader(Exchange.CONTENT_TYPE, String.class), in.getBody(String.class));
+    }
+
+    public static JsonNode jsonObject(String contentType, String body) {
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw ApiException.badRequest("Content-Type must be application/json");
         }
-        String body = in.getBody(String.class);
         JsonNode root;
         try {
             root = body == null || body.isBlank() ? null : JSON.readTree(body);

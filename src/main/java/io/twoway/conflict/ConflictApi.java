@@ -40,12 +40,7 @@ public class ConflictApi {
         String type = ApiRequests.queryChoice(in, "type", TYPES);
         int skip = ApiRequests.queryInt(in, "skip", 0, Integer.MAX_VALUE, 0);
         int limit = ApiRequests.queryInt(in, "limit", 1, 1000, 100);
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("total", store.count(status, type));
-        page.put("skip", skip);
-        page.put("limit", limit);
-        page.put("items", store.list(status, type, skip, limit).stream().map(Conflict::toJson).toList());
-        return ApiResponses.success(null, page);
+        return ApiResponses.success(null, ApiRequests.page(store.count(status, type), skip, limit, store.list(status, type, skip, limit).stream().map(Conflict::toJson).toList()));
     }
 
     public Map<String, Object> get(Exchange exchange) {

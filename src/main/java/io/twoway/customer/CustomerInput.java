@@ -1,9 +1,8 @@
 package io.twoway.customer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twoway.api.ApiException;
+import io.twoway.api.ApiRequests;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +20,6 @@ public record CustomerInput(String name, String email) {
     static final int MAX_EMAIL = 254;
     private static final Set<String> FIELDS = Set.of("name", "email");
     private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static CustomerInput forCreate(String contentType, String body) {
         return parse(contentType, body, true);
@@ -32,18 +30,7 @@ public record CustomerInput(String name, String email) {
     }
 
     private static CustomerInput parse(String contentType, String body, boolean create) {
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-            throw ApiException.badRequest("Content-Type must be application/json");
-        }
-        JsonNode root;
-        try {
-            root = body == null || body.isBlank() ? null : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("Malformed JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badRequest("Request body must be a JSON object");
-        }
+        JsonNode root = ApiRequests.jsonObject(contentType, body);
         List<Map<String, Object>> errors = new ArrayList<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String field = it.next();

@@ -3,7 +3,6 @@ package io.twoway.inbox;
 import io.twoway.api.ApiException;
 import io.twoway.api.ApiRequests;
 import io.twoway.api.ApiResponses;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -32,12 +31,7 @@ public class InboxApi {
         String type = in.getHeader("type", String.class);
         int skip = ApiRequests.queryInt(in, "skip", 0, Integer.MAX_VALUE, 0);
         int limit = ApiRequests.queryInt(in, "limit", 1, 1000, 100);
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("total", inbox.count(status, type));
-        page.put("skip", skip);
-        page.put("limit", limit);
-        page.put("items", inbox.list(status, type, skip, limit));
-        return ApiResponses.success(null, page);
+        return ApiResponses.success(null, ApiRequests.page(inbox.count(status, type), skip, limit, inbox.list(status, type, skip, limit)));
     }
 
     public Map<String, Object> get(Exchange exchange) {
