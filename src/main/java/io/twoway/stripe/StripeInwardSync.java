@@ -68,7 +68,7 @@ public class StripeInwardSync implements WebhookApplier {
         RemoteCustomer remote = RemoteCustomer.fromEvent(event.payload());
         Optional<Echo> echo = echoOf(remote.idempotencyKey());
         if (echo.isPresent()) {
-            return confirmEcho(remote, echo.get().version());
+            return confirmEcho(remote, echo.get());
         }
         Optional<Customer> found = customers.lockByStripeId(remote.id());
         if (found.isEmpty() && remote.localId() != null) {
@@ -105,7 +105,7 @@ public class StripeInwardSync implements WebhookApplier {
     }
 
     /** Twoway's own write coming back, with the local version it carried (null once its outbox row is pruned). */
-    private record Echo(Long version) {}
+    private record Echo(Long version, Set<String> fields) {}
 
     /** An echo is recognised exactly: the event's idempotency key is the id of an outbox event that Twoway sent. */
     private Optional<Echo> echoOf(String idempotencyKey) {
@@ -118,32 +118,60 @@ public class StripeInwardSync implements WebhookApplier {
         if (outboxId == null) {
             return Optional.empty();
         }
-        List<Long> versions = jdbc.queryForList("select (payload->>'version')::bigint from outbox_events where id = ?", Long.class, outboxId);
-        if (!versions.isEmpty()) {
-            return Optional.of(new Echo(versions.get(0)));
+        List<Echo> sent = jdbc.query("""
+                select (payload->>'version')::bigint as version, coalesce(payload->'changed', '["name","email"]'::jsonb)::text as changed
+                from outbox_events where id = ?
+                """, (rs, n) -> new Echo(rs.getLong("version"), fieldsOf(rs.getString("changed"))), outboxId);
+        if (!sent.isEmpty()) {
+            return Optional.of(sent.get(0));
         }
-        return ledger.sentByTwoway(idempotencyKey) ? Optional.of(new Echo(null)) : Optional.empty();
+        return ledger.sentByTwoway(idempotencyKey) ? Optional.of(new Echo(null, Set.copyOf(CustomerEvents.SYNCED_FIELDS))) : Optional.empty();
+    }
+
+    private static Set<String> fieldsOf(String jsonArray) {
+        Set<String> fields = new LinkedHashSet<>();
+        for (String field : CustomerEvents.SYNCED_FIELDS) {
+            if (jsonArray.contains("\"" + field + "\"")) {
+                fields.add(field);
+            }
+        }
+        return fields;
     }
 
     /**
      * The echo records what Stripe holds; the version it confirms stays the outward consumer's to record, after its
      * own call (or that call's idempotent replay), which also links a new customer's Stripe id.
      */
-    private Outcome confirmEcho(RemoteCustomer remote, Long version) {
-        Optional<Customer> local = customers.lockByStripeId(remote.id());
-        if (local.isEmpty() && remote.localId() != null) {
-            local = customers.lock(remote.localId()).filter(c -> c.stripeCustomerId() == null);
+    private Outcome confirmEcho(RemoteCustomer remote, Echo echo) {
+        Optional<Customer> found = customers.lockByStripeId(remote.id());
+        if (found.isEmpty() && remote.localId() != null) {
+            found = customers.lock(remote.localId()).filter(c -> c.stripeCustomerId() == null);
         }
-        if (local.isEmpty()) {
+        if (found.isEmpty()) {
             return Outcome.of(Outcome.ECHO, "Twoway's own write; customer not known locally");
         }
-        SyncState state = ledger.state(local.get().id()).orElse(null);
+        Customer local = found.get();
+        SyncState state = ledger.state(local.id()).orElse(null);
+        String what = "Twoway's own write" + (echo.version() == null ? "" : " of version " + echo.version());
         boolean newer = state == null || state.remoteCreated() == null || remote.created() > state.remoteCreated()
-                || (remote.created() == state.remoteCreated() && version != null && state.appliedVersion() < version);
-        if (newer) {
-            ledger.recordRemote(local.get().id(), remote, null);
+                || (remote.created() == state.remoteCreated() && echo.version() != null && state.appliedVersion() < echo.version());
+        if (!newer) {
+            return Outcome.of(Outcome.ECHO, what + "; a newer Stripe state is already agreed");
         }
-        return Outcome.of(Outcome.ECHO, "Twoway's own write" + (version == null ? "" : " of version " + version) + "; agreed state confirmed");
+        // Stripe's object also carries fields this write did not set: one changed in Stripe meanwhile is a remote change
+        Map<String, String> unsent = new LinkedHashMap<>();
+        for (String field : CustomerEvents.SYNCED_FIELDS) {
+            String theirs = remote.field(field);
+            if (!echo.fields().contains(field) && state != null && theirs != null && !theirs.equals(local.field(field))
+                    && !theirs.equals(state.field(field))) {
+                unsent.put(field, theirs);
+            }
+        }
+        if (!unsent.isEmpty() && local.active() && !remote.deleted()) {
+            return merge(local, state, remote, echo.fields(), " (carried by the echo of " + what + ")");
+        }
+        ledger.recordRemote(local.id(), remote, null);
+        return Outcome.of(Outcome.ECHO, what + "; agreed state confirmed");
     }
 
     private Outcome applyTo(Customer local, SyncState state, RemoteCustomer remote, String note) {
@@ -161,14 +189,14 @@ public class StripeInwardSync implements WebhookApplier {
             ledger.recordRemote(local.id(), remote, null);
             return Outcome.of(Outcome.NOOP, "customer " + local.id() + " is deleted locally; the delete goes to Stripe" + note);
         }
-        return merge(local, state, remote, note);
+        return merge(local, state, remote, Set.of(), note);
     }
 
     /**
-     * Three-way, field by field: a field only Stripe changed takes Stripe's value; one only local changed (a change not
+     * Three-way, field by field ({@code alreadyAgreed} fields excepted: an echo's own): a field only Stripe changed takes Stripe's value; one only local changed (a change not
      * yet confirmed by Stripe) keeps it, and the outbox carries it out; one both changed is a concurrent edit.
      */
-    private Outcome merge(Customer local, SyncState state, RemoteCustomer remote, String note) {
+    private Outcome merge(Customer local, SyncState state, RemoteCustomer remote, Set<String> alreadyAgreed, String note) {
         boolean pending = state == null || local.version() > state.appliedVersion();
         Map<String, String> take = new LinkedHashMap<>();
         Set<String> push = new LinkedHashSet<>();
@@ -177,7 +205,7 @@ public class StripeInwardSync implements WebhookApplier {
         for (String field : CustomerEvents.SYNCED_FIELDS) {
             String theirs = remote.field(field);
             String ours = local.field(field);
-            if (theirs == null || theirs.equals(ours)) {
+            if (theirs == null || theirs.equals(ours) || alreadyAgreed.contains(field)) {
                 continue;
             }
             String base = state == null ? null : state.field(field);

@@ -254,4 +254,22 @@ class InwardSyncTest extends IntegrationTest {
         assertThat(http().get("/admin/webhooks?status=bogus").status()).isEqualTo(400);
         assertThat(http().get("/admin/webhooks?status=applied&type=customer.created&limit=1").json().path("data").path("items")).hasSize(1);
     }
+
+    @Test
+    void aStripeChangeOvertakenByTheEchoOfALaterLocalWriteIsNotLost() throws Exception {
+        long id = http().createCustomer("Local Name", email());
+        await().atMost(WAIT).until(() -> count("select count(*) from webhook_events w join customers c on w.object_id = c.stripe_customer_id "
+                + "where c.id = ? and w.status = 'echo'", id) == 1);
+        String stripeId = jdbc.queryForObject("select stripe_customer_id from customers where id = ?", String.class, id);
+        String changedInStripe = email();
+        stripe.delayNextWebhooks(1, Duration.ofSeconds(3));
+        stripeApi().v1().customers().update(stripeId, CustomerUpdateParams.builder().setEmail(changedInStripe).build());
+        assertThat(http().put("/customers/" + id, "{\"name\":\"New Local Name\"}").status()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> changedInStripe.equals(jdbc.queryForObject("select email from customers where id = ?", String.class, id)));
+        await().atMost(WAIT).until(() -> count("select count(*) from webhook_events where object_id = ? and status = 'pending'", stripeId) == 0
+                && count("select count(*) from webhook_events where object_id = ?", stripeId) == 3);
+        assertThat(jdbc.queryForMap("select name, email from customers where id = ?", id))
+                .containsEntry("name", "New Local Name").containsEntry("email", changedInStripe);
+        assertThat(stripe.customer(stripeId).orElseThrow()).containsEntry("name", "New Local Name").containsEntry("email", changedInStripe);
+    }
 }
