@@ -69,9 +69,12 @@ public class StripeWebhookReceiver {
         }
         String id = event.get("id").asText();
         String type = event.get("type").asText();
+        JsonNode objectId = event.path("data").path("object").path("id");
+        if (id.isBlank() || id.length() > 255 || type.isBlank() || type.length() > 128 || (objectId.isTextual() && objectId.asText().length() > 255)) {
+            throw ApiException.badRequest("Webhook body is not a Stripe event: id, type or data.object.id is empty or too long");
+        }
         MDC.put("eventId", id);
         String status = applier.handles(type) ? Outcome.PENDING : Outcome.IGNORED;
-        JsonNode objectId = event.path("data").path("object").path("id");
         boolean fresh;
         try {
             fresh = inbox.store(id, applier.source(), type, event.get("created").asLong(), objectId.isTextual() ? objectId.asText() : null,

@@ -96,6 +96,9 @@ class WebhookReceiveTest extends IntegrationTest {
         Http.Reply noId = events().post("{\"type\":\"customer.created\"}", sign("{\"type\":\"customer.created\"}", WEBHOOK_SECRET, now));
         assertThat(noId.status()).isEqualTo(400);
         assertThat(noId.json().path("message").asText()).contains("not a Stripe event");
+        String longId = "{\"id\":\"evt_" + "x".repeat(300) + "\",\"type\":\"customer.created\",\"created\":1}";
+        assertThat(events().post(longId, sign(longId, WEBHOOK_SECRET, now)).status()).as("never a 5xx for its content").isEqualTo(400);
+        assertThat(http().get("/webhooks/stripe").status()).isEqualTo(405);
     }
 
     @Test
