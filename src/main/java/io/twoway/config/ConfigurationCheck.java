@@ -50,7 +50,8 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
         for (Rule rule : RULES) {
             String value = environment.getProperty(rule.property());
             if (value != null && !rule.valid().test(value.trim())) {
-                throw new InvalidConfigurationException(rule.variable(), "'" + value + "'", rule.expectation());
+                boolean secret = rule.variable().contains("SECRET");
+                throw new InvalidConfigurationException(rule.variable(), secret ? "'<hidden>'" : "'" + value + "'", rule.expectation());
             }
         }
         boolean stripeEnabled = Boolean.parseBoolean(environment.getProperty("twoway.stripe.enabled", "true").trim());

@@ -45,6 +45,13 @@ class ConfigurationTest {
         assertRejected("spring.datasource.hikari.maximum-pool-size", "lots", "DB_POOL_SIZE");
         assertRejected("twoway.stripe.enabled", "yes please", "STRIPE_INTEGRATION_ENABLED");
         assertRejected("twoway.stripe.api-base", "ftp://stripe", "STRIPE_API_BASE");
+        assertRejected("twoway.conflicts.strategy", "newest", "CONFLICT_RESOLUTION_STRATEGY");
+        assertRejected("twoway.conflicts.auto-resolve", "sometimes", "AUTO_RESOLVE_CONFLICTS");
+        assertRejected("twoway.webhook.secret", "whsec_ok,sk_test_not_a_webhook_secret", "STRIPE_WEBHOOK_SECRET");
+        assertRejected("twoway.webhook.tolerance-seconds", "0", "WEBHOOK_TOLERANCE_SECONDS");
+        MockEnvironment secret = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.webhook.secret", "whsec_leak,oops");
+        assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(secret, new SpringApplication()))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("whsec_leak"));
         MockEnvironment delays = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.retry.initial-delay-seconds", "10")
                 .withProperty("twoway.retry.max-delay-seconds", "5");
         assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(delays, new SpringApplication()))
