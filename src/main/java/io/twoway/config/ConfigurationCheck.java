@@ -34,6 +34,7 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
             bool("OUTBOX_RELAY_ENABLED", "twoway.outbox.relay-enabled"),
             whole("WEBHOOK_TOLERANCE_SECONDS", "twoway.webhook.tolerance-seconds", 1, 86_400),
             whole("WEBHOOK_TIMEOUT", "twoway.webhook.timeout-seconds", 1, 300),
+            whole("WEBHOOK_RETENTION_HOURS", "twoway.webhook.retention-hours", 72, 100_000),
             whole("WEBHOOK_APPLY_CONCURRENCY", "twoway.webhook.apply-concurrency", 1, 256),
             whole("WEBHOOK_SWEEP_INTERVAL_MS", "twoway.webhook.sweep-interval-ms", 100, 3_600_000),
             whole("DB_CONNECT_TIMEOUT_MS", "spring.datasource.hikari.connection-timeout", 250, 600_000),

@@ -18,7 +18,7 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
 
     /** Inward sync: webhook verification and the apply pipeline. */
     public record Webhook(String secret, long toleranceSeconds, int timeoutSeconds, int maxBodyBytes, int applyConcurrency, int queueSize,
-                          long sweepIntervalMs, long sweepAfterSeconds) {}
+                          long sweepIntervalMs, long sweepAfterSeconds, long retentionHours) {}
 
     /** Conflict handling: the strategy (flag, reject, merge, auto_rename) and whether it may resolve on its own. */
     public record Conflicts(String strategy, boolean autoResolve) {}

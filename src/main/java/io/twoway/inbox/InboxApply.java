@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Inward sync: the {@code webhook-stripe-apply} step and the sweeper. One transaction per event: claim it if still
+ * Inward sync: the {@code webhook-stripe-apply} step, the sweeper and the inbox's pruning. One transaction per event: claim it if still
  * pending, take the lock of its object (so the events of one customer apply one at a time, and those of different
  * customers in parallel), let the integration apply it, and store the outcome.
  */
@@ -31,6 +31,7 @@ public class InboxApply {
     private final TransactionTemplate tx;
     private final CamelContext camel;
     private final long sweepAfterSeconds;
+    private final long retentionHours;
 
     public InboxApply(WebhookInbox inbox, List<WebhookApplier> appliers, TransactionTemplate tx, CamelContext camel, TwowayProperties properties) {
         this.inbox = inbox;
@@ -38,6 +39,7 @@ public class InboxApply {
         this.tx = tx;
         this.camel = camel;
         this.sweepAfterSeconds = properties.webhook().sweepAfterSeconds();
+        this.retentionHours = properties.webhook().retentionHours();
     }
 
     public void apply(Exchange exchange) {
@@ -89,6 +91,14 @@ public class InboxApply {
             LOG.info("Sweeping {} pending webhook event(s) into the apply queue", due.size());
         }
         return due;
+    }
+
+    public int prune() {
+        int pruned = inbox.prune(retentionHours);
+        if (pruned > 0) {
+            LOG.info("Pruned {} settled webhook events older than {} h", pruned, retentionHours);
+        }
+        return pruned;
     }
 
     private static String eventId(Exchange exchange) {

@@ -78,6 +78,24 @@ public class WebhookInbox {
                 """, String.class, (double) olderThanSeconds, limit);
     }
 
+    /**
+     * Deletes settled events received more than {@code retentionHours} ago, a bounded chunk at a time. Pending and
+     * parked events stay until they are settled; the retention must outlast Stripe's retries (3 days) for deduplication.
+     */
+    public int prune(long retentionHours) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.update("""
+                    delete from webhook_events where id in (
+                        select id from webhook_events where status not in ('pending', 'parked')
+                        and received_at < now() - make_interval(hours => ?) limit 10000)
+                    """, (int) retentionHours);
+            total += deleted;
+        } while (deleted > 0);
+        return total;
+    }
+
     /** Puts a parked event back to pending; false when it is not parked. */
     public boolean retry(String id) {
         return jdbc.update("update webhook_events set status = 'pending', error = null where id = ? and status = 'parked'", id) == 1;

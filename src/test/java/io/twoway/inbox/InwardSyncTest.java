@@ -21,9 +21,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Inward sync end to end: Stripe (the sandbox, or signed events) → POST /webhooks/stripe → inbox → local catalog. */
 class InwardSyncTest extends IntegrationTest {
+
+    @Autowired
+    private InboxApply inboxApply;
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -271,5 +275,17 @@ class InwardSyncTest extends IntegrationTest {
         assertThat(jdbc.queryForMap("select name, email from customers where id = ?", id))
                 .containsEntry("name", "New Local Name").containsEntry("email", changedInStripe);
         assertThat(stripe.customer(stripeId).orElseThrow()).containsEntry("name", "New Local Name").containsEntry("email", changedInStripe);
+    }
+
+    @Test
+    void settledEventsArePrunedAfterTheRetentionButPendingAndParkedOnesStay() {
+        for (String status : List.of("applied", "pending", "parked")) {
+            jdbc.update("insert into webhook_events (id, source, type, created, object_id, payload, status, received_at) "
+                    + "values (?, 'stripe', 'customer.updated', 1, 'cus_old', '{}'::jsonb, ?, now() - interval '31 days')", "evt_old_" + status, status);
+        }
+        int pruned = inboxApply.prune();
+        assertThat(pruned).isGreaterThanOrEqualTo(1);
+        assertThat(jdbc.queryForList("select id from webhook_events where id like 'evt_old_%'", String.class))
+                .doesNotContain("evt_old_applied").contains("evt_old_parked", "evt_old_pending");
     }
 }
