@@ -1,18 +1,25 @@
 package io.twoway.bench;
 
 import ch.qos.logback.classic.Level;
+import io.twoway.inbox.InboxApply;
 import io.twoway.testsupport.LocalInfrastructure;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.Map;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Twoway benchmark (not a test): outbox relay throughput (Camel route vs a plain-JDBC baseline), commit-to-Kafka
- * latency at a steady rate, and REST create throughput, all against local infrastructure in this JVM; prints a table.
+ * latency at a steady rate, REST create throughput and open-loop webhook ingest, all against local infrastructure in
+ * this JVM; prints a table. {@code -Dbench.only=webhooks} runs the webhook ingest alone.
  */
 public final class Benchmark {
+
+    private static final long WEBHOOK_DRAIN_MS = 300_000;
 
     private final BenchSettings settings;
     private final FiguresTable table = new FiguresTable();
@@ -34,15 +41,28 @@ public final class Benchmark {
             benchmark.table.add("error", t.getClass().getSimpleName(), "-", String.valueOf(t.getMessage()));
             exit = 1;
         }
-        benchmark.table.print(String.format("Twoway benchmark: %d events per relay run, best of %d round(s), %d CPUs, Java %s, %.0f s total",
-                settings.events(), settings.rounds(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                (System.nanoTime() - started) / 1e9));
+        String scope = settings.webhooksOnly() ? "webhook ingest only"
+                : String.format("%d events per relay run, best of %d round(s)", settings.events(), settings.rounds());
+        benchmark.table.print(String.format("Twoway benchmark: %s, %d CPUs, Java %s, %.0f s total", scope,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), (System.nanoTime() - started) / 1e9));
         System.exit(exit);
     }
 
     private void run() throws Exception {
         progress("starting embedded PostgreSQL, KRaft Kafka and the Stripe sandbox");
         LocalInfrastructure infra = LocalInfrastructure.start();
+        if (!settings.webhooksOnly()) {
+            relayAndRest(infra);
+        }
+        if (!settings.webhookRates().isEmpty()) {
+            progress("starting Twoway for webhook ingest");
+            try (TwowayInstance app = TwowayInstance.start(infra, "bench_webhooks", settings.batchSizes().get(0), settings.pollIntervalMs())) {
+                webhookIngest(app);
+            }
+        }
+    }
+
+    private void relayAndRest(LocalInfrastructure infra) throws Exception {
         List<Integer> batchSizes = settings.batchSizes();
         for (int i = 0; i < batchSizes.size(); i++) {
             int batchSize = batchSizes.get(i);
@@ -141,6 +161,75 @@ public final class Benchmark {
         } finally {
             app.stopRelay();
         }
+    }
+
+    private void webhookIngest(TwowayInstance app) throws Exception {
+        try (WebhookLoad load = new WebhookLoad(app.port, TwowayInstance.WEBHOOK_SECRET)) {
+            webhookSteps(app, load);
+        }
+    }
+
+    private void webhookSteps(TwowayInstance app, WebhookLoad load) throws Exception {
+        InboxTable inbox = new InboxTable(app.dataSource);
+        CpuMeter cpu = new CpuMeter(app.dataSource, WebhookLoad::isGeneratorThread);
+        int warmupRate = settings.webhookRates().stream().min(Integer::compare).orElseThrow();
+        if (settings.webhookWarmupSeconds() > 0) {
+            progress("webhook warm-up, " + warmupRate + "/s for " + settings.webhookWarmupSeconds() + " s");
+            load.run(warmupRate, settings.webhookWarmupSeconds());
+            if (!inbox.awaitNoPending(WEBHOOK_DRAIN_MS)) {
+                progress("the warm-up's events are still pending after " + WEBHOOK_DRAIN_MS / 1000 + " s; measuring anyway");
+            }
+        }
+        for (int rate : settings.webhookRates()) {
+            progress("webhook POST /webhooks/stripe, open loop, " + rate + "/s for " + settings.webhookSeconds() + " s");
+            CpuMeter.Span span = cpu.start();
+            WebhookLoad.Result r = load.run(rate, settings.webhookSeconds());
+            CpuMeter.Usage usage = span.stop();
+            long pendingAtEnd = inbox.pending();
+            int queuedAtEnd = app.camel.getEndpoint(InboxApply.QUEUE, SedaEndpoint.class).getCurrentQueueSize();
+            long drainStart = System.nanoTime();
+            boolean drained = inbox.awaitNoPending(WEBHOOK_DRAIN_MS);
+            double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+            Map<String, Long> applied = inbox.appliedEpochMicros(r.objectIdPrefix());
+            Percentiles endToEnd = endToEnd(r, applied);
+            progress(String.format("%d/s: %,d sent, %,d 2xx, %s; applied %,d, drained %.1f s after the step%s", rate, r.sent(), r.ok(),
+                    r.latency().summary(), endToEnd.count(), drainSeconds, drained ? "" : " (NOT drained)"));
+            String section = "webhook ingest " + rate + "/s";
+            table.add(section, "achieved", String.format("%,.0f 2xx/s", r.achievedRate()), String.format(
+                    "offered %d/s for %d s: %,d sent, %,d 2xx over %.1f s", rate, r.seconds(), r.sent(), r.ok(), r.elapsedSeconds()));
+            table.add(section, "p50", String.format("%.1f ms", r.latency().ms(50)), "from the scheduled send to the answer");
+            table.add(section, "p99", String.format("%.1f ms", r.latency().ms(99)), "target <= 100 ms at 1,000/s");
+            table.add(section, "max", String.format("%.1f ms", r.latency().maxMs()), "");
+            table.add(section, "errors", String.valueOf(r.errors()), String.format("non-2xx %d, I/O %d, timeouts %d%s", r.non2xx(),
+                    r.ioErrors(), r.timeouts(), r.sampleError() == null ? "" : "; e.g. " + abbreviate(r.sampleError())));
+            table.add(section, "late sends", String.valueOf(r.late()), String.format("sent > %d ms after the slot; max send lag %.1f ms",
+                    WebhookLoad.LATE_MS, r.maxSendLagMs()));
+            table.add(section, "CPU", String.format("%.2f cores", usage.jvmCores()), usage.summary(Runtime.getRuntime().availableProcessors()));
+            String appliedNote = String.format("%,d of %,d applied, at %,.0f/s (first to last); backlog drained %.1f s after the step%s",
+                    endToEnd.count(), r.sent(), applyRate(applied), drainSeconds, drained ? "" : ", NOT within " + WEBHOOK_DRAIN_MS / 1000 + " s");
+            table.add(section, "send -> applied p50", String.format("%.1f ms", endToEnd.ms(50)), appliedNote);
+            table.add(section, "send -> applied p99", String.format("%.1f ms", endToEnd.ms(99)), String.format(
+                    "to processed_at (the apply tx's start); at the last answer %,d pending, %,d in the apply queue", pendingAtEnd, queuedAtEnd));
+        }
+    }
+
+    /** Per applied event: its processed_at minus its scheduled send, both on this machine's wall clock. */
+    private static Percentiles endToEnd(WebhookLoad.Result r, Map<String, Long> appliedEpochMicros) {
+        return new Percentiles(appliedEpochMicros.entrySet().stream().mapToLong(e -> {
+            int slot = Integer.parseInt(e.getKey().substring(r.objectIdPrefix().length()));
+            return (e.getValue() - r.scheduledEpochMicros(slot)) * 1000;
+        }).toArray());
+    }
+
+    /** Applied events per second between the first and the last processed_at. */
+    private static double applyRate(Map<String, Long> appliedEpochMicros) {
+        LongSummaryStatistics times = appliedEpochMicros.values().stream().mapToLong(Long::longValue).summaryStatistics();
+        return times.getCount() < 2 ? Double.NaN : (times.getCount() - 1) / ((times.getMax() - times.getMin()) / 1e6);
+    }
+
+    private static String abbreviate(String text) {
+        String line = text.replaceAll("\\s+", " ");
+        return line.length() <= 160 ? line : line.substring(0, 157) + "...";
     }
 
     private static void progress(String message) {

@@ -12,6 +12,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** One running Twoway (SpringApplication) pointed at the local infrastructure, relay stopped, Stripe sync off. */
 final class TwowayInstance implements AutoCloseable {
 
+    /** The webhook signing secret the instance verifies {@code POST /webhooks/stripe} with. */
+    static final String WEBHOOK_SECRET = "whsec_bench_twoway_local";
+
     final ConfigurableApplicationContext context;
     final CamelContext camel;
     final DataSource dataSource;
@@ -43,6 +46,7 @@ final class TwowayInstance implements AutoCloseable {
         args.add("--twoway.outbox.poll-interval-ms=" + pollIntervalMs);
         args.add("--twoway.kafka.customer-topic=" + topic);
         args.add("--twoway.kafka.dlq-topic=" + topic + "_dlq");
+        args.add("--twoway.webhook.secret=" + WEBHOOK_SECRET);
         // the Jolokia agent would listen on 0.0.0.0:8778; the benchmark stays on loopback
         args.add("--camel.component.jolokia.enabled=false");
         args.add("--logging.level.root=WARN");
