@@ -32,6 +32,7 @@ public class InboxApply {
     private final CamelContext camel;
     private final long sweepAfterSeconds;
     private final long retentionHours;
+    private final int queueSize;
 
     public InboxApply(WebhookInbox inbox, List<WebhookApplier> appliers, TransactionTemplate tx, CamelContext camel, TwowayProperties properties) {
         this.inbox = inbox;
@@ -40,6 +41,7 @@ public class InboxApply {
         this.camel = camel;
         this.sweepAfterSeconds = properties.webhook().sweepAfterSeconds();
         this.retentionHours = properties.webhook().retentionHours();
+        this.queueSize = properties.webhook().queueSize();
     }
 
     public void apply(Exchange exchange) {
@@ -80,13 +82,16 @@ public class InboxApply {
         }
     }
 
-    /** Pending events that no one is applying (a crash, an outage): handed to the apply queue when it is idle. */
+    /**
+     * Pending events that no one is applying (a crash, an outage, a burst the queue could not take): handed to the
+     * apply queue once it has drained to a tenth of its size, up to half of it at a time.
+     */
     public List<String> sweep() {
-        SedaEndpoint queue = camel.getEndpoint(QUEUE, SedaEndpoint.class);
-        if (queue.getCurrentQueueSize() > 0) {
+        int waiting = camel.getEndpoint(QUEUE, SedaEndpoint.class).getCurrentQueueSize();
+        if (waiting > queueSize / 10) {
             return List.of();
         }
-        List<String> due = inbox.duePending(sweepAfterSeconds, 500);
+        List<String> due = inbox.duePending(sweepAfterSeconds, Math.max(1, queueSize / 2));
         if (!due.isEmpty()) {
             LOG.info("Sweeping {} pending webhook event(s) into the apply queue", due.size());
         }

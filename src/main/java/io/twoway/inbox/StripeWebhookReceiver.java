@@ -86,7 +86,7 @@ public class StripeWebhookReceiver {
         if (fresh && Outcome.PENDING.equals(status)) {
             exchange.setProperty(APPLY_EVENT_ID, id);
         }
-        LOG.info("Received Stripe webhook {} ({}){}", id, type, fresh ? (Outcome.IGNORED.equals(status) ? ": not handled, ignored" : "") : ": duplicate");
+        LOG.debug("Received Stripe webhook {} ({}){}", id, type, fresh ? (Outcome.IGNORED.equals(status) ? ": not handled, ignored" : "") : ": duplicate");
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("event_id", id);
         data.put("type", type);
