@@ -68,20 +68,25 @@ public class StripeCustomerSync {
             if (stripeId != null) {
                 stripe.delete(stripeId, event.eventId());
             }
-        } else if (stripeId == null) {
-            stripeId = stripe.create(event.customerId(), event.name(), event.email(), event.eventId());
-            sent.put(CustomerEvents.NAME, event.name());
-            sent.put(CustomerEvents.EMAIL, event.email());
-        } else if (current.active()) {
-            Set<String> held = ledger.heldFields(event.customerId());
-            for (String field : event.changed()) {
-                String value = event.field(field);
-                if (CustomerEvents.SYNCED_FIELDS.contains(field) && value != null && value.equals(current.field(field)) && !held.contains(field)) {
-                    sent.put(field, value);
-                }
+        } else {
+            if (stripeId == null) {
+                stripeId = ledger.beginCreate(event.customerId()).orElse(null);
             }
-            if (!sent.isEmpty()) {
-                stripe.update(stripeId, sent.get(CustomerEvents.NAME), sent.get(CustomerEvents.EMAIL), event.eventId());
+            if (stripeId == null) {
+                stripeId = stripe.create(event.customerId(), event.name(), event.email(), event.eventId());
+                sent.put(CustomerEvents.NAME, event.name());
+                sent.put(CustomerEvents.EMAIL, event.email());
+            } else if (current.active()) {
+                Set<String> held = ledger.heldFields(event.customerId());
+                for (String field : event.changed()) {
+                    String value = event.field(field);
+                    if (CustomerEvents.SYNCED_FIELDS.contains(field) && value != null && value.equals(current.field(field)) && !held.contains(field)) {
+                        sent.put(field, value);
+                    }
+                }
+                if (!sent.isEmpty()) {
+                    stripe.update(stripeId, sent.get(CustomerEvents.NAME), sent.get(CustomerEvents.EMAIL), event.eventId());
+                }
             }
         }
         exchange.getMessage().setHeader(STRIPE_ID, stripeId);

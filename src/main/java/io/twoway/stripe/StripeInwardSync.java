@@ -80,7 +80,8 @@ public class StripeInwardSync implements WebhookApplier {
             found = byMetadata.map(c -> link(c, remote.id()));
         }
         if (found.isEmpty() && !remote.deleted() && remote.email() != null) {
-            found = customers.lockActiveUnlinkedByEmail(remote.email()).map(c -> link(c, remote.id()));
+            // never one that Twoway is creating in Stripe itself: that is two customers with one email, a collision
+            found = customers.lockActiveUnlinkedByEmail(remote.email()).filter(c -> ledger.state(c.id()).isEmpty()).map(c -> link(c, remote.id()));
         }
         if (found.isEmpty()) {
             return remote.deleted() ? Outcome.of(Outcome.NOOP, "customer " + remote.id() + " is not known locally") : importCustomer(remote);
@@ -193,8 +194,9 @@ public class StripeInwardSync implements WebhookApplier {
     }
 
     /**
-     * Three-way, field by field ({@code alreadyAgreed} fields excepted: an echo's own): a field only Stripe changed takes Stripe's value; one only local changed (a change not
-     * yet confirmed by Stripe) keeps it, and the outbox carries it out; one both changed is a concurrent edit.
+     * Three-way, field by field: a field only Stripe changed takes Stripe's value; one only local changed (a change not
+     * yet confirmed by Stripe) keeps it, and the outbox carries it out; one both changed is a concurrent edit. The
+     * {@code alreadyAgreed} fields (those an echo's own write set) are left out.
      */
     private Outcome merge(Customer local, SyncState state, RemoteCustomer remote, Set<String> alreadyAgreed, String note) {
         boolean pending = state == null || local.version() > state.appliedVersion();
@@ -227,12 +229,12 @@ public class StripeInwardSync implements WebhookApplier {
             if (holder.isPresent()) {
                 take.remove(CustomerEvents.EMAIL);
                 String base = state == null ? null : state.email();
-                Optional<String> renamed = settleEmailCollision(local.id(), remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(local.email(), email, base)),
+                Collision collision = settleEmailCollision(local.id(), remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(local.email(), email, base)),
                         holder.get(), notes);
-                if (renamed.isPresent()) {
-                    take.put(CustomerEvents.EMAIL, renamed.get());
-                    push.add(CustomerEvents.EMAIL);
-                } else if (policy.decide(ConflictPolicy.EMAIL_COLLISION) == ConflictPolicy.Action.KEEP_LOCAL) {
+                if (collision.renamed() != null) {
+                    take.put(CustomerEvents.EMAIL, collision.renamed());
+                }
+                if (collision.action() != ConflictPolicy.Action.HOLD) {
                     push.add(CustomerEvents.EMAIL);
                 }
             }
@@ -277,8 +279,10 @@ public class StripeInwardSync implements WebhookApplier {
         notes.add("concurrent edit of " + fields.keySet() + " (conflict " + id + ", " + (action == ConflictPolicy.Action.HOLD ? "open" : resolution(action)) + ")");
     }
 
-    /** Records an email collision; returns the renamed email when the strategy gives the incoming customer a variant. */
-    private Optional<String> settleEmailCollision(Long customerId, RemoteCustomer remote, Map<String, Map<String, Object>> fields,
+    /** What the strategy did with an email collision; {@code renamed} is the incoming customer's variant, if any. */
+    private record Collision(ConflictPolicy.Action action, String renamed) {}
+
+    private Collision settleEmailCollision(Long customerId, RemoteCustomer remote, Map<String, Map<String, Object>> fields,
                                                   long holder, List<String> notes) {
         ConflictPolicy.Action action = policy.decide(ConflictPolicy.EMAIL_COLLISION);
         String renamed = action == ConflictPolicy.Action.RENAME ? uniqueVariant(remote.email()) : null;
@@ -301,7 +305,7 @@ public class StripeInwardSync implements WebhookApplier {
                 remote.eventId(), fields, remoteObject, policy.strategy(), resolution(action), resolved));
         notes.add("email " + remote.email() + " is used by customer " + holder + " (conflict " + id + ", "
                 + (action == ConflictPolicy.Action.HOLD ? "open" : resolution(action)) + ")");
-        return Optional.ofNullable(renamed);
+        return new Collision(action, renamed);
     }
 
     private Outcome importCustomer(RemoteCustomer remote) {
@@ -313,12 +317,12 @@ public class StripeInwardSync implements WebhookApplier {
         List<String> notes = new ArrayList<>();
         Optional<Long> holder = customers.activeEmailHolder(email, -1);
         if (holder.isPresent()) {
-            Optional<String> renamed = settleEmailCollision(null, remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(null, email, null)),
+            Collision collision = settleEmailCollision(null, remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(null, email, null)),
                     holder.get(), notes);
-            if (renamed.isEmpty()) {
+            if (collision.renamed() == null) {
                 return Outcome.of(Outcome.CONFLICT, "not imported: " + notes.get(0));
             }
-            email = renamed.get();
+            email = collision.renamed();
         }
         Customer created = catalog.importLinked(name, email, remote.id(), CustomerEvents.ORIGIN_STRIPE, remote.eventId());
         ledger.recordRemote(created.id(), remote, created.version());

@@ -2,6 +2,7 @@ package io.twoway.stripe;
 
 import io.twoway.customer.CustomerRepository;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +53,21 @@ public class SyncLedger {
             markProcessed(event.eventId());
             return Optional.of("stale: version " + applied + " is already in Stripe");
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Before a Stripe create: marks the customer as known to the outward side (a {@code sync_state} row), so that no
+     * webhook links it by email to another Stripe customer while the create is in flight; returns the Stripe id when a
+     * webhook has linked it already (then the create becomes an update). The row lock orders the two.
+     */
+    @Transactional
+    public Optional<String> beginCreate(long customerId) {
+        List<String> linked = jdbc.queryForList("select stripe_customer_id from customers where id = ? for update", String.class, customerId);
+        if (!linked.isEmpty() && linked.get(0) != null) {
+            return Optional.of(linked.get(0));
+        }
+        jdbc.update("insert into sync_state (customer_id, system, applied_version) values (?, ?, 0) on conflict do nothing", customerId, SYSTEM);
         return Optional.empty();
     }
 

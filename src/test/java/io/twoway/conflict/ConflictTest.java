@@ -177,19 +177,19 @@ class ConflictTest extends IntegrationTest {
 
         // a change made in Stripe a minute after the local one wins locally (a forged event with a later time)
         String newerId = stripeCustomer("Base", email());
-        long newer = imported(newerId);
-        camel.getRouteController().stopRoute("stripe-customer-sync");
-        http().put("/customers/" + newer, "{\"name\":\"Local\"}");
-        api().v1().customers().update(newerId, CustomerUpdateParams.builder().setName("Remote").build());
+        long newer = concurrentRename(newerId);
         await().atMost(WAIT).until(() -> count("select count(*) from conflicts where external_id = ?", newerId) == 1);
         String later = StripeEvents.event("customer.updated", Map.of("id", newerId, "object", "customer", "name", "Remote Later",
                 "email", inStripe(newerId).get("email"), "metadata", Map.of()), Map.of("name", "Remote"), Instant.now().getEpochSecond() + 60, null);
-        // Stripe holds "Remote Later" too, so that the outcome can be checked on both sides
-        api().v1().customers().update(newerId, CustomerUpdateParams.builder().setName("Remote Later").build());
         new StripeEvents(http(), WEBHOOK_SECRET).post(later);
         await().atMost(WAIT).until(() -> "Remote Later".equals(local(newer).get("name")));
+        assertThat(jdbc.queryForList("select resolved_values->>'name' from conflicts where external_id = ? order by id", String.class, newerId))
+                .containsExactly("Local", "Remote Later");
+        // Stripe is made to hold what the forged event said; its own (older) event changes nothing
+        api().v1().customers().update(newerId, CustomerUpdateParams.builder().setName("Remote Later").build());
         resumeOutwardAndDrain(newer);
         assertThat(inStripe(newerId)).containsEntry("name", "Remote Later");
+        assertThat(local(newer)).containsEntry("name", "Remote Later");
     }
 
     @Test

@@ -29,6 +29,9 @@ class InwardSyncTest extends IntegrationTest {
     @Autowired
     private InboxApply inboxApply;
 
+    @Autowired
+    private org.apache.camel.CamelContext camel;
+
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private StripeClient stripeApi() {
@@ -287,5 +290,26 @@ class InwardSyncTest extends IntegrationTest {
         assertThat(pruned).isGreaterThanOrEqualTo(1);
         assertThat(jdbc.queryForList("select id from webhook_events where id like 'evt_old_%'", String.class))
                 .doesNotContain("evt_old_applied").contains("evt_old_parked", "evt_old_pending");
+    }
+
+    @Test
+    void aStripeCustomerIsLinkedByEmailToALocalOneNotYetInStripeAndNoSecondIsMade() throws Exception {
+        String email = email();
+        camel.getRouteController().stopRoute("stripe-customer-sync");
+        long id;
+        String stripeId;
+        try {
+            id = http().createCustomer("Local First", email);
+            stripeId = stripeApi().v1().customers().create(CustomerCreateParams.builder().setName("Stripe First").setEmail(email).build()).getId();
+            await().atMost(WAIT).until(() -> stripeId.equals(jdbc.queryForObject("select stripe_customer_id from customers where id = ?", String.class, id)));
+        } finally {
+            camel.getRouteController().startRoute("stripe-customer-sync");
+        }
+        await().atMost(WAIT).until(() -> count("select count(*) from processed_events where event_id in "
+                + "(select id::text from outbox_events where aggregate_id = ?)", String.valueOf(id)) >= 1);
+        assertThat(count("select count(*) from customers where lower(email) = lower(?)", email)).isEqualTo(1);
+        assertThat(stripe.customers()).filteredOn(c -> email.equals(c.get("email"))).hasSize(1);
+        assertThat(stripe.requests()).noneMatch(r -> r.method().equals("POST") && r.path().equals("/v1/customers")
+                && String.valueOf(id).equals(r.form().get("metadata[twoway_customer_id]")));
     }
 }
