@@ -34,7 +34,7 @@ record BenchSettings(String only, int events, int warmupEvents, int rounds, int 
                 intProp("bench.rest.warmup-seconds", 3),
                 intList("bench.webhook.rates", "250,500,1000"),
                 intProp("bench.webhook.seconds", 30),
-                intProp("bench.webhook.warmup-seconds", 10));
+                intProp("bench.webhook.warmup-seconds", 30));
     }
 
     boolean webhooksOnly() {
