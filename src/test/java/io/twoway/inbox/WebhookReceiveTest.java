@@ -110,6 +110,16 @@ class WebhookReceiveTest extends IntegrationTest {
     }
 
     @Test
+    void aNulCharacterThatPostgresCannotStoreIsDroppedNotAnsweredWith5xx() {
+        String stripeId = "cus_nul" + UUID.randomUUID().toString().substring(0, 8);
+        String body = StripeEvents.event("customer.created", StripeEvents.customer(stripeId, "Nul\u0000Name",
+                "nul-" + UUID.randomUUID() + "@example.com", null), null, Instant.now().getEpochSecond(), null);
+        assertThat(body).contains("\\u0000");
+        assertThat(events().post(body).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from customers where stripe_customer_id = ? and name = 'NulName'", stripeId) == 1);
+    }
+
+    @Test
     void aFormEncodedBodyGets400InTheEnvelope() {
         Http.Reply reply = http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http().base() + "/webhooks/stripe"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
