@@ -166,14 +166,21 @@ class ConflictTest extends IntegrationTest {
     @Test
     void mergeGivesABothSidesEditToTheNewerChange() throws Exception {
         policy.configure("merge", true);
-        // Stripe's change is older than the local one (whole seconds): local wins and is pushed
+        // a Stripe change stamped no later than the local one (whole seconds; here the second of the agreed state): local
+        // wins and is pushed. A forged event, so that the outcome does not hang on which side of a second the calls fall.
         String olderId = stripeCustomer("Base", email());
-        long older = concurrentRename(olderId);
+        long older = imported(olderId);
+        camel.getRouteController().stopRoute("stripe-customer-sync");
+        assertThat(http().put("/customers/" + older, "{\"name\":\"Local\"}").status()).isEqualTo(200);
+        long agreedSecond = count("select remote_created from sync_state where customer_id = ?", older);
+        new StripeEvents(http(), WEBHOOK_SECRET).post(StripeEvents.event("customer.updated", Map.of("id", olderId, "object", "customer",
+                "name", "Remote", "email", inStripe(olderId).get("email"), "metadata", Map.of()), Map.of("name", "Base"), agreedSecond, null));
         JsonNode first = conflictFor(olderId, "concurrent_edit");
         assertThat(first.path("status").asText()).isEqualTo("auto_resolved");
         assertThat(first.path("resolved_values").path("name").asText()).isEqualTo("Local");
         resumeOutwardAndDrain(older);
         await().atMost(WAIT).until(() -> "Local".equals(inStripe(olderId).get("name")));
+        assertThat(local(older)).containsEntry("name", "Local");
 
         // a change made in Stripe a minute after the local one wins locally (a forged event with a later time)
         String newerId = stripeCustomer("Base", email());
