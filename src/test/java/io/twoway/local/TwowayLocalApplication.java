@@ -56,8 +56,13 @@ public final class TwowayLocalApplication {
                   Webhooks         sandbox -> http://localhost:{}/webhooks/stripe (signed; controls at {}/_sandbox/webhooks)
                   Conflicts        http://localhost:{}/admin/conflicts
                   Metrics          http://localhost:{}/actuator/prometheus
+
+                Try it:
+                  curl -s -X POST localhost:{}/customers -H 'Content-Type: application/json' -d '{"name":"Ada Lovelace","email":"ada@example.com"}'
+                  curl -s -u {}: {}/v1/customers -d name="Grace Hopper" -d email=grace@example.com   # made in Stripe
+                  curl -s localhost:{}/customers                                                     # both, synced
                 """, port, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
                 infra.kafka.getBrokersAsString(), infra.stripe.baseUrl(), LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(),
-                port, infra.stripe.baseUrl(), port, port);
+                port, infra.stripe.baseUrl(), port, port, port, LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
     }
 }
