@@ -3,6 +3,7 @@ package io.twoway.conflict;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -24,9 +25,12 @@ public class ConflictStore {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
-    public ConflictStore(JdbcTemplate jdbc, ObjectMapper json) {
+    private final MeterRegistry meters;
+
+    public ConflictStore(JdbcTemplate jdbc, ObjectMapper json, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.json = json;
+        this.meters = meters;
     }
 
     /** A conflict as detected; {@code resolution} non-null means the strategy settled it at once (audited). */
@@ -47,6 +51,8 @@ public class ConflictStore {
         if (settled) {
             audit(id, c.resolution(), "auto:" + c.strategy(), c.resolvedValues());
         }
+        meters.counter("twoway.conflicts.detected", "type", c.type(), "strategy", c.strategy(),
+                "status", settled ? Conflict.AUTO_RESOLVED : Conflict.OPEN).increment();
         return id;
     }
 
@@ -75,6 +81,7 @@ public class ConflictStore {
                 update conflicts set status = ?, resolution = ?, resolved_values = ?::jsonb, resolved_by = ?, resolved_at = now() where id = ?
                 """, Conflict.RESOLVED, resolution, write(values), actor, id);
         audit(id, resolution, actor, values);
+        meters.counter("twoway.conflicts.resolved", "resolution", resolution).increment();
     }
 
     public List<Map<String, Object>> auditTrail(long id) {

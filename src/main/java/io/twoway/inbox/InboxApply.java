@@ -1,5 +1,6 @@
 package io.twoway.inbox;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,14 @@ public class InboxApply {
     private final Map<String, WebhookApplier> appliers;
     private final TransactionTemplate tx;
     private final CamelContext camel;
+    private final MeterRegistry meters;
     private final long sweepAfterSeconds;
     private final long retentionHours;
     private final int queueSize;
 
-    public InboxApply(WebhookInbox inbox, List<WebhookApplier> appliers, TransactionTemplate tx, CamelContext camel, TwowayProperties properties) {
+    public InboxApply(WebhookInbox inbox, List<WebhookApplier> appliers, TransactionTemplate tx, CamelContext camel, TwowayProperties properties,
+                      MeterRegistry meters) {
+        this.meters = meters;
         this.inbox = inbox;
         this.appliers = appliers.stream().collect(Collectors.toMap(WebhookApplier::source, Function.identity()));
         this.tx = tx;
@@ -60,6 +64,7 @@ public class InboxApply {
             inbox.finish(id, result);
             return result;
         }));
+        outcome.ifPresent(o -> meters.counter("twoway.webhooks.applied", "outcome", o.status()).increment());
         outcome.ifPresentOrElse(o -> LOG.info("Webhook {} {}: {}", id, o.status(), o.detail()),
                 () -> LOG.debug("Webhook {} is no longer pending (applied already, or being applied)", id));
     }
@@ -75,6 +80,7 @@ public class InboxApply {
                 LOG.warn("Webhook {} not applied yet, left pending for the sweeper: {}", id, error);
             } else {
                 inbox.park(id, error);
+                meters.counter("twoway.webhooks.applied", "outcome", Outcome.PARKED).increment();
                 LOG.error("Webhook {} parked: {}", id, error);
             }
         } catch (RuntimeException e) {

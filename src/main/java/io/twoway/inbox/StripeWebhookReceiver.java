@@ -2,6 +2,7 @@ package io.twoway.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -39,8 +40,11 @@ public class StripeWebhookReceiver {
     private final WebhookInbox inbox;
     private final WebhookApplier applier;
     private final ObjectMapper json;
+    private final MeterRegistry meters;
 
-    public StripeWebhookReceiver(TwowayProperties properties, WebhookInbox inbox, List<WebhookApplier> appliers, ObjectMapper json) {
+    public StripeWebhookReceiver(TwowayProperties properties, WebhookInbox inbox, List<WebhookApplier> appliers, ObjectMapper json,
+                                 MeterRegistry meters) {
+        this.meters = meters;
         this.signature = new WebhookSignature(properties.webhook().secret(), properties.webhook().toleranceSeconds());
         this.inbox = inbox;
         this.applier = appliers.stream().filter(a -> "stripe".equals(a.source())).findFirst()
@@ -122,6 +126,7 @@ public class StripeWebhookReceiver {
         if (fresh && Outcome.PENDING.equals(status)) {
             exchange.setProperty(APPLY_EVENT_ID, id);
         }
+        meters.counter("twoway.webhooks.received", "source", applier.source(), "type", type, "status", fresh ? status : "duplicate").increment();
         LOG.debug("Received Stripe webhook {} ({}){}", id, type, fresh ? (Outcome.IGNORED.equals(status) ? ": not handled, ignored" : "") : ": duplicate");
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("event_id", id);
