@@ -1,6 +1,7 @@
 package io.twoway.config;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 import org.springframework.boot.SpringApplication;
@@ -95,7 +96,7 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
     }
 
     private static boolean webhookSecrets(String value) {
-        return value.isEmpty() || java.util.Arrays.stream(value.split(",")).map(String::trim).allMatch(s -> s.startsWith("whsec_") && s.length() > 6);
+        return value.isEmpty() || Arrays.stream(value.split(",")).map(String::trim).allMatch(s -> s.startsWith("whsec_") && s.length() > 6);
     }
 
     private static boolean isHttpUrl(String value) {

@@ -100,7 +100,7 @@ public class ConflictResolver {
         ledger.recordRemote(created.id(), new RemoteCustomer(conflict.externalId(), remoteName, remoteEmail, false, null, Map.of(), false,
                 conflict.sourceEventId(), RemoteCustomer.CREATED, 0, null), created.version());
         List<String> push = CustomerEvents.SYNCED_FIELDS.stream()
-                .filter(f -> !Objects.equals(created.field(f), CustomerEvents.NAME.equals(f) ? remoteName : remoteEmail)).toList();
+                .filter(f -> !Objects.equals(created.field(f), CustomerEvents.field(f, remoteName, remoteEmail))).toList();
         if (!push.isEmpty()) {
             catalog.push(created.id(), push, CustomerEvents.ORIGIN_CONFLICT, correlationId);
         }

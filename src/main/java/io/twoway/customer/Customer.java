@@ -10,11 +10,7 @@ public record Customer(long id, String name, String email, String stripeCustomer
 
     /** The synced fields, by their API name. */
     public String field(String field) {
-        return switch (field) {
-            case CustomerEvents.NAME -> name;
-            case CustomerEvents.EMAIL -> email;
-            default -> throw new IllegalArgumentException("not a synced field: " + field);
-        };
+        return CustomerEvents.field(field, name, email);
     }
 
     /** The JSON shape of the REST API and of outbox payloads. */

@@ -32,34 +32,26 @@ public class CustomerApi {
 
     public Map<String, Object> list(Exchange exchange) {
         Message in = exchange.getMessage();
-        int skip = queryInt(in, "skip", 0, Integer.MAX_VALUE, 0);
-        int limit = queryInt(in, "limit", 1, maxPageSize, 100);
+        int skip = ApiRequests.queryInt(in, "skip", 0, Integer.MAX_VALUE, 0);
+        int limit = ApiRequests.queryInt(in, "limit", 1, maxPageSize, 100);
         return ApiResponses.success(null, service.list(skip, limit).stream().map(Customer::toJson).toList());
     }
 
     public Map<String, Object> get(Exchange exchange) {
-        return ApiResponses.success(null, service.get(id(exchange.getMessage())).toJson());
+        return ApiResponses.success(null, service.get(ApiRequests.pathId(exchange.getMessage(), "id", "Customer")).toJson());
     }
 
     public Map<String, Object> update(Exchange exchange) {
         Message in = exchange.getMessage();
-        long id = id(in);
+        long id = ApiRequests.pathId(in, "id", "Customer");
         CustomerInput input = CustomerInput.forUpdate(in.getHeader(Exchange.CONTENT_TYPE, String.class), in.getBody(String.class));
         return ApiResponses.success("Customer updated successfully", service.update(id, input, correlationId(in)).toJson());
     }
 
     public Map<String, Object> delete(Exchange exchange) {
         Message in = exchange.getMessage();
-        Customer deleted = service.delete(id(in), correlationId(in));
+        Customer deleted = service.delete(ApiRequests.pathId(in, "id", "Customer"), correlationId(in));
         return ApiResponses.success("Customer deleted successfully", Map.of("customer_id", deleted.id(), "deleted", true));
-    }
-
-    private static long id(Message in) {
-        return ApiRequests.pathId(in, "id", "Customer");
-    }
-
-    private static int queryInt(Message in, String name, int min, int max, int fallback) {
-        return ApiRequests.queryInt(in, name, min, max, fallback);
     }
 
     /** The request's correlation id, also put in the logging context of the thread that serves the request. */

@@ -15,6 +15,15 @@ public final class CustomerEvents {
     public static final String EMAIL = "email";
     public static final List<String> SYNCED_FIELDS = List.of(NAME, EMAIL);
 
+    /** The value of a synced field, for the records that carry name and email. */
+    public static String field(String field, String name, String email) {
+        return switch (field) {
+            case NAME -> name;
+            case EMAIL -> email;
+            default -> throw new IllegalArgumentException("not a synced field: " + field);
+        };
+    }
+
     /** Where a local write came from; an integration never sends a change back to its own origin. */
     public static final String ORIGIN_API = "api";
     public static final String ORIGIN_STRIPE = "stripe";

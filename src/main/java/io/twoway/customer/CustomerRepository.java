@@ -48,7 +48,7 @@ public class CustomerRepository {
 
     /** The id of another active customer that holds this email (case-insensitive). */
     public Optional<Long> activeEmailHolder(String email, long exceptId) {
-        return jdbc.queryForList("select id from customers where lower(email) = lower(?) and is_active and id <> ?", Long.class, email, exceptId)
+        return jdbc.queryForList("select id from customers where lower(email) = lower(?) and is_active and id <> ? limit 1", Long.class, email, exceptId)
                 .stream().findFirst();
     }
 
@@ -67,11 +67,6 @@ public class CustomerRepository {
 
     public List<Customer> listActive(int skip, int limit) {
         return jdbc.query("select " + COLUMNS + " from customers where is_active order by id limit ? offset ?", this::map, limit, skip);
-    }
-
-    public boolean activeEmailTaken(String email, long exceptId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "select exists(select 1 from customers where lower(email) = lower(?) and is_active and id <> ?)", Boolean.class, email, exceptId));
     }
 
     public Customer update(long id, String name, String email, String origin) {

@@ -113,7 +113,7 @@ public class CustomerService {
     }
 
     public void ensureEmailFree(String email, long exceptId) {
-        if (customers.activeEmailTaken(email, exceptId)) {
+        if (customers.activeEmailHolder(email, exceptId).isPresent()) {
             throw emailTaken();
         }
     }
@@ -127,7 +127,7 @@ public class CustomerService {
         }
     }
 
-    public static ApiException emailTaken() {
+    private static ApiException emailTaken() {
         return new ApiException(409, "Email is already used by another active customer",
                 List.of(ApiException.fieldError("email", "already used by another active customer")));
     }

@@ -42,11 +42,9 @@ public class InboxApi {
     /** A parked event goes back to pending and into the apply queue. */
     public Map<String, Object> retry(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        if (inbox.find(id).isEmpty()) {
-            throw ApiException.notFound("Webhook event " + id + " not found");
-        }
         if (!inbox.retry(id)) {
-            throw new ApiException(409, "Webhook event " + id + " is not parked");
+            throw inbox.find(id).isEmpty() ? ApiException.notFound("Webhook event " + id + " not found")
+                    : new ApiException(409, "Webhook event " + id + " is not parked");
         }
         producer.sendBodyAndProperty(InboxApply.QUEUE + "?waitForTaskToComplete=Never", id, StripeWebhookReceiver.APPLY_EVENT_ID, id);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);

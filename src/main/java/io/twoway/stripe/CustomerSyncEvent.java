@@ -48,7 +48,7 @@ public record CustomerSyncEvent(String eventId, String eventType, long customerI
     }
 
     public String field(String field) {
-        return CustomerEvents.NAME.equals(field) ? name : email;
+        return CustomerEvents.field(field, name, email);
     }
 
     public boolean isDelete() {

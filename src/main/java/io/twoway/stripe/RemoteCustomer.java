@@ -51,7 +51,7 @@ public record RemoteCustomer(String id, String name, String email, boolean delet
     }
 
     public String field(String field) {
-        return CustomerEvents.NAME.equals(field) ? name : email;
+        return CustomerEvents.field(field, name, email);
     }
 
     /** True when the event's {@code previous_attributes} names the field: this change replaced its value. */

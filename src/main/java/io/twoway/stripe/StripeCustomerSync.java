@@ -79,8 +79,8 @@ public class StripeCustomerSync {
             } else if (current.active()) {
                 Set<String> held = ledger.heldFields(event.customerId());
                 for (String field : event.changed()) {
-                    String value = event.field(field);
-                    if (CustomerEvents.SYNCED_FIELDS.contains(field) && value != null && value.equals(current.field(field)) && !held.contains(field)) {
+                    String value = CustomerEvents.SYNCED_FIELDS.contains(field) ? event.field(field) : null;
+                    if (value != null && value.equals(current.field(field)) && !held.contains(field)) {
                         sent.put(field, value);
                     }
                 }

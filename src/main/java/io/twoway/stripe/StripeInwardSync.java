@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,17 +38,15 @@ public class StripeInwardSync implements WebhookApplier {
     private final ConflictStore conflicts;
     private final ConflictPolicy policy;
     private final StripeGateway stripe;
-    private final JdbcTemplate jdbc;
 
     public StripeInwardSync(CustomerRepository customers, CustomerService catalog, SyncLedger ledger, ConflictStore conflicts,
-                            ConflictPolicy policy, StripeGateway stripe, JdbcTemplate jdbc) {
+                            ConflictPolicy policy, StripeGateway stripe) {
         this.customers = customers;
         this.catalog = catalog;
         this.ledger = ledger;
         this.conflicts = conflicts;
         this.policy = policy;
         this.stripe = stripe;
-        this.jdbc = jdbc;
     }
 
     @Override
@@ -66,7 +62,7 @@ public class StripeInwardSync implements WebhookApplier {
     @Override
     public Outcome apply(InboxEvent event) {
         RemoteCustomer remote = RemoteCustomer.fromEvent(event.payload());
-        Optional<Echo> echo = echoOf(remote.idempotencyKey());
+        Optional<SyncLedger.OwnWrite> echo = ledger.ownWrite(remote.idempotencyKey());
         if (echo.isPresent()) {
             return confirmEcho(remote, echo.get());
         }
@@ -105,45 +101,11 @@ public class StripeInwardSync implements WebhookApplier {
         return applyTo(local, state, remote, "");
     }
 
-    /** Twoway's own write coming back, with the local version it carried (null once its outbox row is pruned). */
-    private record Echo(Long version, Set<String> fields) {}
-
-    /** An echo is recognised exactly: the event's idempotency key is the id of an outbox event that Twoway sent. */
-    private Optional<Echo> echoOf(String idempotencyKey) {
-        UUID outboxId;
-        try {
-            outboxId = idempotencyKey == null ? null : UUID.fromString(idempotencyKey);
-        } catch (IllegalArgumentException notOurs) {
-            outboxId = null;
-        }
-        if (outboxId == null) {
-            return Optional.empty();
-        }
-        List<Echo> sent = jdbc.query("""
-                select (payload->>'version')::bigint as version, coalesce(payload->'changed', '["name","email"]'::jsonb)::text as changed
-                from outbox_events where id = ?
-                """, (rs, n) -> new Echo(rs.getLong("version"), fieldsOf(rs.getString("changed"))), outboxId);
-        if (!sent.isEmpty()) {
-            return Optional.of(sent.get(0));
-        }
-        return ledger.sentByTwoway(idempotencyKey) ? Optional.of(new Echo(null, Set.copyOf(CustomerEvents.SYNCED_FIELDS))) : Optional.empty();
-    }
-
-    private static Set<String> fieldsOf(String jsonArray) {
-        Set<String> fields = new LinkedHashSet<>();
-        for (String field : CustomerEvents.SYNCED_FIELDS) {
-            if (jsonArray.contains("\"" + field + "\"")) {
-                fields.add(field);
-            }
-        }
-        return fields;
-    }
-
     /**
      * The echo records what Stripe holds; the version it confirms stays the outward consumer's to record, after its
      * own call (or that call's idempotent replay), which also links a new customer's Stripe id.
      */
-    private Outcome confirmEcho(RemoteCustomer remote, Echo echo) {
+    private Outcome confirmEcho(RemoteCustomer remote, SyncLedger.OwnWrite echo) {
         Optional<Customer> found = customers.lockByStripeId(remote.id());
         if (found.isEmpty() && remote.localId() != null) {
             found = customers.lock(remote.localId()).filter(c -> c.stripeCustomerId() == null);

@@ -1,11 +1,13 @@
 package io.twoway.stripe;
 
+import io.twoway.customer.CustomerEvents;
 import io.twoway.customer.CustomerRepository;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -141,9 +143,33 @@ public class SyncLedger {
         jdbc.update("insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing", CONSUMER, eventId);
     }
 
-    /** True when Twoway sent a Stripe write under this idempotency key (an outbox event id it processed). */
-    public boolean sentByTwoway(String idempotencyKey) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
+    /** A Stripe write Twoway made: the local version it carried and the fields it set (version null once pruned). */
+    public record OwnWrite(Long version, Set<String> fields) {}
+
+    /**
+     * The write Twoway sent under this idempotency key, recognised exactly: the key is the id of one of its outbox
+     * events (the outbox row, or the ledger once the row is pruned). Empty for any other key.
+     */
+    public Optional<OwnWrite> ownWrite(String idempotencyKey) {
+        UUID outboxId;
+        try {
+            outboxId = idempotencyKey == null ? null : UUID.fromString(idempotencyKey);
+        } catch (IllegalArgumentException notOurs) {
+            return Optional.empty();
+        }
+        if (outboxId == null) {
+            return Optional.empty();
+        }
+        List<OwnWrite> sent = jdbc.query("""
+                select (payload->>'version')::bigint as version,
+                       array(select jsonb_array_elements_text(coalesce(payload->'changed', '["name","email"]'::jsonb))) as changed
+                from outbox_events where id = ?
+                """, (rs, n) -> new OwnWrite(rs.getLong("version"), Set.of((String[]) rs.getArray("changed").getArray())), outboxId);
+        if (!sent.isEmpty()) {
+            return Optional.of(sent.get(0));
+        }
+        boolean processed = Boolean.TRUE.equals(jdbc.queryForObject(
                 "select exists(select 1 from processed_events where consumer = ? and event_id = ?)", Boolean.class, CONSUMER, idempotencyKey));
+        return processed ? Optional.of(new OwnWrite(null, Set.copyOf(CustomerEvents.SYNCED_FIELDS))) : Optional.empty();
     }
 }

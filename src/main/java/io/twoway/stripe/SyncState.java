@@ -1,5 +1,7 @@
 package io.twoway.stripe;
 
+import io.twoway.customer.CustomerEvents;
+
 /**
  * Two-way sync: the last state agreed with Stripe for one customer. {@code appliedVersion} is the newest local version
  * whose change Stripe holds; {@code name}, {@code email} and {@code deleted} are the values Stripe is known to hold
@@ -10,6 +12,6 @@ public record SyncState(long customerId, String externalId, long appliedVersion,
                         Long remoteCreated, String remoteEventId) {
 
     public String field(String field) {
-        return io.twoway.customer.CustomerEvents.NAME.equals(field) ? name : email;
+        return CustomerEvents.field(field, name, email);
     }
 }
