@@ -1,24 +1,30 @@
 package io.twoway.bench;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Benchmark sizes, read from system properties ({@code -Dbench.*}) with defaults that fit a 2-core machine. */
-record BenchSettings(String only, int events, int warmupEvents, int rounds, int customers, List<Integer> batchSizes,
+record BenchSettings(Set<String> parts, int events, int warmupEvents, int rounds, int customers, List<Integer> batchSizes,
                      long pollIntervalMs, long fastPollIntervalMs, int latencyRate, int latencySeconds,
-                     int restThreads, int restSeconds, int restMaxRequests, int restWarmupSeconds,
-                     List<Integer> webhookRates, int webhookSeconds, int webhookWarmupSeconds) {
+                     List<Integer> webhookRates, int webhookSeconds, int webhookWarmupSeconds,
+                     Map<String, List<String>> coldVariants, int coldRate, int coldSeconds, List<String> serviceJvmOptions,
+                     int warmupRate, int warmupSeconds, List<Integer> createRates, List<Integer> readRates, int stepSeconds,
+                     int budgetRestRate, int budgetSeconds, int stripeRateLimit) {
 
-    /** {@code -Dbench.only=webhooks} runs the webhook ingest part alone; unset runs everything. */
-    static final String WEBHOOKS = "webhooks";
+    /** The parts {@code -Dbench.only=a,b} may name; unset runs them all. */
+    static final List<String> PARTS = List.of("service", "relay", "webhooks");
 
     static BenchSettings fromSystemProperties() {
         String only = System.getProperty("bench.only", "").trim();
-        if (!only.isEmpty() && !only.equals(WEBHOOKS)) {
-            throw new IllegalArgumentException("bench.only must be '" + WEBHOOKS + "' or unset, not '" + only + "'");
+        Set<String> parts = only.isEmpty() ? Set.copyOf(PARTS) : Set.copyOf(Arrays.stream(only.split(",")).map(String::trim).toList());
+        if (!PARTS.containsAll(parts)) {
+            throw new IllegalArgumentException("bench.only takes a comma-separated list of " + PARTS + ", not '" + only + "'");
         }
         return new BenchSettings(
-                only,
+                parts,
                 intProp("bench.events", 100_000),
                 intProp("bench.warmup-events", 20_000),
                 intProp("bench.rounds", 2),
@@ -28,17 +34,41 @@ record BenchSettings(String only, int events, int warmupEvents, int rounds, int 
                 intProp("bench.fast-poll-interval-ms", 20),
                 intProp("bench.latency.rate", 500),
                 intProp("bench.latency.seconds", 20),
-                intProp("bench.rest.threads", 8),
-                intProp("bench.rest.seconds", 15),
-                intProp("bench.rest.requests", 0),
-                intProp("bench.rest.warmup-seconds", 3),
                 intList("bench.webhook.rates", "250,500,1000"),
                 intProp("bench.webhook.seconds", 30),
-                intProp("bench.webhook.warmup-seconds", 30));
+                intProp("bench.webhook.warmup-seconds", 30),
+                variants(System.getProperty("bench.cold-variants", "default=")),
+                intProp("bench.cold.rate", 100),
+                intProp("bench.cold.seconds", 60),
+                words(System.getProperty("bench.service-jvm-options", "")),
+                intProp("bench.warmup.rate", 500),
+                intProp("bench.warmup.seconds", 30),
+                intList("bench.create-rates", "250,500,1000,1500,2000"),
+                intList("bench.read-rates", "3000"),
+                intProp("bench.step-seconds", 20),
+                intProp("bench.budget.rest-rate", 250),
+                intProp("bench.budget.seconds", 40),
+                intProp("bench.stripe-rate-limit", 25));
     }
 
-    boolean webhooksOnly() {
-        return WEBHOOKS.equals(only);
+    boolean runs(String part) {
+        return parts.contains(part);
+    }
+
+    /** {@code name=jvm options;name=jvm options}, e.g. {@code default=;c1=-XX:TieredStopAtLevel=1}. */
+    private static Map<String, List<String>> variants(String spec) {
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        for (String variant : spec.split(";")) {
+            if (!variant.isBlank()) {
+                String[] nameAndOptions = variant.split("=", 2);
+                variants.put(nameAndOptions[0].trim(), words(nameAndOptions.length > 1 ? nameAndOptions[1] : ""));
+            }
+        }
+        return variants;
+    }
+
+    private static List<String> words(String text) {
+        return Arrays.stream(text.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
     private static int intProp(String name, int fallback) {

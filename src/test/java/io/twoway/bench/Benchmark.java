@@ -13,9 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Twoway benchmark (not a test): outbox relay throughput (Camel route vs a plain-JDBC baseline), commit-to-Kafka
- * latency at a steady rate, REST create throughput and open-loop webhook ingest, all against local infrastructure in
- * this JVM; prints a table. {@code -Dbench.only=webhooks} runs the webhook ingest alone.
+ * Twoway benchmark (not a test); prints one table. Three parts, {@code -Dbench.only=service,relay,webhooks} picks some:
+ * <ul>
+ *   <li>{@code service}: the service as a jar in its own JVM, an open-loop generator in another ({@link ServiceLoad}):
+ *       cold start, REST create rates, reads, and the Stripe budget used while the API is loaded;</li>
+ *   <li>{@code relay}: outbox relay throughput (the Camel route vs a plain-JDBC baseline) and commit-to-Kafka latency,
+ *       with Twoway in this JVM;</li>
+ *   <li>{@code webhooks}: open-loop webhook ingest, with Twoway in this JVM.</li>
+ * </ul>
+ * PostgreSQL (zonky), the KRaft broker and the Stripe sandbox run as in the tests.
  */
 public final class Benchmark {
 
@@ -41,8 +47,7 @@ public final class Benchmark {
             benchmark.table.add("error", t.getClass().getSimpleName(), "-", String.valueOf(t.getMessage()));
             exit = 1;
         }
-        String scope = settings.webhooksOnly() ? "webhook ingest only"
-                : String.format("%d events per relay run, best of %d round(s)", settings.events(), settings.rounds());
+        String scope = String.join(", ", settings.parts().stream().sorted().toList());
         benchmark.table.print(String.format("Twoway benchmark: %s, %d CPUs, Java %s, %.0f s total", scope,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), (System.nanoTime() - started) / 1e9));
         System.exit(exit);
@@ -51,10 +56,13 @@ public final class Benchmark {
     private void run() throws Exception {
         progress("starting embedded PostgreSQL, KRaft Kafka and the Stripe sandbox");
         LocalInfrastructure infra = LocalInfrastructure.start();
-        if (!settings.webhooksOnly()) {
-            relayAndRest(infra);
+        if (settings.runs("service")) {
+            new ServiceLoad(infra, settings, table).run();
         }
-        if (!settings.webhookRates().isEmpty()) {
+        if (settings.runs("relay")) {
+            relay(infra);
+        }
+        if (settings.runs("webhooks") && !settings.webhookRates().isEmpty()) {
             progress("starting Twoway for webhook ingest");
             try (TwowayInstance app = TwowayInstance.start(infra, "bench_webhooks", settings.batchSizes().get(0), settings.pollIntervalMs())) {
                 webhookIngest(app);
@@ -62,7 +70,7 @@ public final class Benchmark {
         }
     }
 
-    private void relayAndRest(LocalInfrastructure infra) throws Exception {
+    private void relay(LocalInfrastructure infra) throws Exception {
         List<Integer> batchSizes = settings.batchSizes();
         for (int i = 0; i < batchSizes.size(); i++) {
             int batchSize = batchSizes.get(i);
@@ -71,7 +79,6 @@ public final class Benchmark {
                 relayThroughput(app);
                 if (i == 0) {
                     commitLatency(app);
-                    restCreate(app);
                 }
             }
         }
@@ -144,25 +151,6 @@ public final class Benchmark {
         table.add(section, "max", String.format("%.1f ms", r.latency().maxMs()), "");
     }
 
-    private void restCreate(TwowayInstance app) throws Exception {
-        app.startRelay(); // the service as deployed: the relay publishes the created events meanwhile
-        try {
-            RestLoad load = new RestLoad(app.port);
-            progress("REST warm-up, " + settings.restWarmupSeconds() + " s");
-            load.run(settings.restThreads(), settings.restWarmupSeconds(), 0);
-            progress("REST POST /customers, " + settings.restThreads() + " clients, " + settings.restSeconds() + " s");
-            RestLoad.Result r = load.run(settings.restThreads(), settings.restSeconds(), settings.restMaxRequests());
-            String section = "REST POST /customers";
-            table.add(section, "throughput", String.format("%,.0f req/s", r.rate()),
-                    String.format("%,d requests in %.1f s, %d client threads", r.requests(), r.seconds(), settings.restThreads()));
-            table.add(section, "p50", String.format("%.1f ms", r.latency().ms(50)), "");
-            table.add(section, "p99", String.format("%.1f ms", r.latency().ms(99)), String.format("max %.1f ms", r.latency().maxMs()));
-            table.add(section, "non-201 answers", String.valueOf(r.non201()), r.sampleError() == null ? "" : "e.g. " + r.sampleError());
-        } finally {
-            app.stopRelay();
-        }
-    }
-
     private void webhookIngest(TwowayInstance app) throws Exception {
         try (WebhookLoad load = new WebhookLoad(app.port, TwowayInstance.WEBHOOK_SECRET)) {
             webhookSteps(app, load);
@@ -232,7 +220,7 @@ public final class Benchmark {
         return line.length() <= 160 ? line : line.substring(0, 157) + "...";
     }
 
-    private static void progress(String message) {
+    static void progress(String message) {
         System.out.println("[bench] " + message);
         System.out.flush();
     }
