@@ -24,7 +24,7 @@ public class ApiErrorResponder {
         } else {
             status = 500;
             body = ApiResponses.errorJson("Internal server error", List.of());
-            LOG.error("Request failed [correlationId={}]", out.getHeader(RequestGuardFilter.CORRELATION_HEADER), cause);
+            LOG.error("Request failed [correlationId={}]", out.getHeader(ApiHttpServer.CORRELATION_HEADER), cause);
         }
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -3,6 +3,7 @@ package io.twoway.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +72,25 @@ public final class ApiRequests {
         return raw;
     }
 
-    /** The request body as a JSON object; 400 for another content type, malformed JSON or a non-object. */
-    public static JsonNode jsonObject(Exchange exchange) {
+    /**
+     * The request body as text; 413 past {@code maxBytes}. The server refuses a declared length over the limit before
+     * reading; this catches a body sent without one (chunked, or HTTP/2).
+     */
+    public static String body(Message in, int maxBytes) {
+        byte[] body = in.getBody(byte[].class);
+        if (body == null) {
+            return null;
+        }
+        if (body.length > maxBytes) {
+            throw new ApiException(413, "Request body is larger than " + maxBytes + " bytes");
+        }
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The request body as a JSON object; 400 for another content type, malformed JSON or a non-object, 413 if too large. */
+    public static JsonNode jsonObject(Exchange exchange, int maxBytes) {
         Message in = exchange.getMessage();
-        return jsonObject(in.getHeader(Exchange.CONTENT_TYPE, String.class), in.getBody(String.class));
+        return jsonObject(in.getHeader(Exchange.CONTENT_TYPE, String.class), body(in, maxBytes));
     }
 
     public static JsonNode jsonObject(String contentType, String body) {

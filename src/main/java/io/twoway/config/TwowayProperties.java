@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outbox, Stripe stripe, Webhook webhook,
                                Conflicts conflicts, Retry retry, Breaker breaker) {
 
-    public record Api(int maxBodyBytes, int maxPageSize) {}
+    /** The API server: where it listens, and its request limits. */
+    public record Api(String host, int port, int maxBodyBytes, int maxPageSize) {}
 
     public record Kafka(String bootstrapServers, String customerTopic, String dlqTopic, int partitions,
                         short replicationFactor, String consumerGroup, int consumers, int maxPollIntervalMs) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.twoway.api.ApiException;
 import io.twoway.api.ApiRequests;
 import io.twoway.api.ApiResponses;
+import io.twoway.config.TwowayProperties;
 import io.twoway.customer.CustomerEvents;
 import io.twoway.customer.CustomerInput;
 import java.util.ArrayList;
@@ -29,7 +30,10 @@ public class ConflictApi {
     private final ConflictStore store;
     private final ConflictResolver resolver;
 
-    public ConflictApi(ConflictStore store, ConflictResolver resolver) {
+    private final int maxBodyBytes;
+
+    public ConflictApi(ConflictStore store, ConflictResolver resolver, TwowayProperties properties) {
+        this.maxBodyBytes = properties.api().maxBodyBytes();
         this.store = store;
         this.resolver = resolver;
     }
@@ -57,14 +61,14 @@ public class ConflictApi {
 
     public Map<String, Object> resolve(Exchange exchange) {
         long id = ApiRequests.pathId(exchange.getMessage(), "id", "Conflict");
-        Resolution r = resolution(ApiRequests.jsonObject(exchange), false);
+        Resolution r = resolution(ApiRequests.jsonObject(exchange, maxBodyBytes), false);
         Conflict resolved = resolver.resolve(id, r.resolution(), r.merged(), actor(exchange));
         return ApiResponses.success("Conflict " + id + " resolved (" + r.resolution() + ")", resolved.toJson());
     }
 
     /** Resolves each id on its own; the answer says, per id, what happened (200, 404 or 409 with the reason). */
     public Map<String, Object> resolveBulk(Exchange exchange) {
-        JsonNode body = ApiRequests.jsonObject(exchange);
+        JsonNode body = ApiRequests.jsonObject(exchange, maxBodyBytes);
         Resolution r = resolution(body, true);
         List<Map<String, Object>> results = new ArrayList<>();
         int resolved = 0;

@@ -2,7 +2,7 @@ package io.twoway.customer;
 
 import io.twoway.api.ApiRequests;
 import io.twoway.api.ApiResponses;
-import io.twoway.api.RequestGuardFilter;
+import io.twoway.api.ApiHttpServer;
 import io.twoway.config.TwowayProperties;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -16,15 +16,17 @@ public class CustomerApi {
 
     private final CustomerService service;
     private final int maxPageSize;
+    private final int maxBodyBytes;
 
     public CustomerApi(CustomerService service, TwowayProperties properties) {
         this.service = service;
         this.maxPageSize = properties.api().maxPageSize();
+        this.maxBodyBytes = properties.api().maxBodyBytes();
     }
 
     public Map<String, Object> create(Exchange exchange) {
         Message in = exchange.getMessage();
-        CustomerInput input = CustomerInput.forCreate(in.getHeader(Exchange.CONTENT_TYPE, String.class), in.getBody(String.class));
+        CustomerInput input = CustomerInput.forCreate(in.getHeader(Exchange.CONTENT_TYPE, String.class), ApiRequests.body(in, maxBodyBytes));
         Customer created = service.create(input, correlationId(in));
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
         return ApiResponses.success("Customer created successfully", created.toJson());
@@ -44,7 +46,7 @@ public class CustomerApi {
     public Map<String, Object> update(Exchange exchange) {
         Message in = exchange.getMessage();
         long id = ApiRequests.pathId(in, "id", "Customer");
-        CustomerInput input = CustomerInput.forUpdate(in.getHeader(Exchange.CONTENT_TYPE, String.class), in.getBody(String.class));
+        CustomerInput input = CustomerInput.forUpdate(in.getHeader(Exchange.CONTENT_TYPE, String.class), ApiRequests.body(in, maxBodyBytes));
         return ApiResponses.success("Customer updated successfully", service.update(id, input, correlationId(in)).toJson());
     }
 
@@ -56,7 +58,7 @@ public class CustomerApi {
 
     /** The request's correlation id, also put in the logging context of the thread that serves the request. */
     private static String correlationId(Message in) {
-        String correlationId = in.getHeader(RequestGuardFilter.CORRELATION_HEADER, String.class);
+        String correlationId = in.getHeader(ApiHttpServer.CORRELATION_HEADER, String.class);
         if (correlationId != null) {
             MDC.put("correlationId", correlationId);
         }

@@ -208,9 +208,12 @@ final class ServiceLoad {
 
         static Service start(Path jar, List<String> jvmOptions, LocalInfrastructure infra, Path log) throws Exception {
             int port = freePort();
+            int managementPort = freePort();
             List<String> args = new ArrayList<>(List.of("-jar", jar.toString()));
             infra.properties().forEach((key, value) -> args.add("--" + key + "=" + value));
-            args.add("--server.port=" + port);
+            args.add("--twoway.api.port=" + port);
+            args.add("--twoway.api.host=127.0.0.1");
+            args.add("--server.port=" + managementPort);
             args.add("--server.address=127.0.0.1");
             args.add("--twoway.webhook.secret=" + WEBHOOK_SECRET);
             args.add("--camel.component.jolokia.enabled=false");
@@ -219,7 +222,7 @@ final class ServiceLoad {
             BenchProcess process = BenchProcess.java(jvmOptions, args, log);
             infra.stripe.webhook("http://127.0.0.1:" + port + "/webhooks/stripe", WEBHOOK_SECRET);
             HttpClient client = HttpClient.newHttpClient();
-            URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+            URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
             long deadline = launched + READY_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.process.isAlive()) {

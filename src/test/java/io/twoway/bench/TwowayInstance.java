@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -32,7 +33,7 @@ final class TwowayInstance implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.batchSize = batchSize;
         this.pollIntervalMs = pollIntervalMs;
-        this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "-1"));
+        this.port = context.getBean(VertxPlatformHttpServer.class).getPort();
     }
 
     static TwowayInstance start(LocalInfrastructure infra, String topic, int batchSize, long pollIntervalMs) {
@@ -40,6 +41,8 @@ final class TwowayInstance implements AutoCloseable {
         infra.properties().forEach((key, value) -> args.add("--" + key + "=" + value));
         args.add("--server.port=0");
         args.add("--server.address=127.0.0.1");
+        args.add("--twoway.api.port=0");
+        args.add("--twoway.api.host=127.0.0.1");
         args.add("--twoway.stripe.enabled=false");
         args.add("--twoway.outbox.relay-enabled=false");
         args.add("--twoway.outbox.batch-size=" + batchSize);

@@ -360,7 +360,7 @@ class ConflictTest extends IntegrationTest {
         assertThat(http().post("/admin/conflicts/resolve", "{\"ids\":[\"x\"],\"resolution\":\"accept_local\"}").status()).isEqualTo(400);
         List<String> trail = jdbc.queryForList("select action from conflict_audit where conflict_id = ?", String.class, conflictId);
         assertThat(trail).containsExactly("accept_local");
-        String metrics = http().get("/actuator/prometheus").body();
+        String metrics = management().get("/actuator/prometheus").body();
         assertThat(metrics).containsPattern("twoway_conflicts_detected_total\\{[^}]*type=\"email_collision\"[^}]*} [1-9]");
         assertThat(metrics).containsPattern("twoway_conflicts_resolved_total\\{resolution=\"accept_local\"[^}]*} [1-9]");
     }

@@ -167,7 +167,7 @@ class InwardSyncTest extends IntegrationTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().path("data").path("status").asText()).isEqualTo("ignored");
         assertThat(status(StripeEvents.idOf(body))).isEqualTo("ignored");
-        assertThat(http().get("/actuator/prometheus").body()).containsPattern(
+        assertThat(management().get("/actuator/prometheus").body()).containsPattern(
                 "twoway_webhooks_received_total\\{[^}]*status=\"ignored\"[^}]*type=\"invoice.paid\"[^}]*} [1-9]");
     }
 
@@ -211,7 +211,7 @@ class InwardSyncTest extends IntegrationTest {
         assertThat(events().post(fine).status()).isEqualTo(200);
         awaitStatus(StripeEvents.idOf(poison), "parked");
         awaitStatus(StripeEvents.idOf(fine), "applied");
-        assertThat(http().get("/actuator/prometheus").body()).containsPattern("twoway_webhooks_applied_total\\{outcome=\"parked\"[^}]*} [1-9]");
+        assertThat(management().get("/actuator/prometheus").body()).containsPattern("twoway_webhooks_applied_total\\{outcome=\"parked\"[^}]*} [1-9]");
         Http.Reply parked = http().get("/admin/webhooks?status=parked");
         assertThat(parked.body()).contains(StripeEvents.idOf(poison)).contains("data.object.id");
         Http.Reply detail = http().get("/admin/webhooks/" + StripeEvents.idOf(poison));

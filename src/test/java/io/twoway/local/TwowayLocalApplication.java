@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Local run ({@code ./mvnw spring-boot:test-run}): starts embedded PostgreSQL, a KRaft Kafka broker and the Stripe
@@ -43,8 +44,16 @@ public final class TwowayLocalApplication {
         // the sandbox's webhooks come back to this service, signed with a secret made for this run
         String webhookSecret = "whsec_local_" + UUID.randomUUID().toString().replace("-", "");
         System.setProperty("twoway.webhook.secret", webhookSecret);
-        SpringApplication.run(TwowayApplication.class, args);
-        String port = System.getProperty("server.port", "8080");
+        ConfigurableApplicationContext context;
+        try {
+            context = SpringApplication.run(TwowayApplication.class, args);
+        } catch (RuntimeException e) {
+            System.err.println("Local run could not start Twoway: " + e.getMessage() + " (the log above says more)");
+            System.exit(1);
+            return;
+        }
+        String port = context.getEnvironment().getProperty("twoway.api.port", "8080");
+        String managementPort = context.getEnvironment().getProperty("local.server.port", "8081");
         infra.stripe.webhook("http://localhost:" + port + "/webhooks/stripe", webhookSecret);
         LOG.info("""
 
@@ -55,7 +64,7 @@ public final class TwowayLocalApplication {
                   Stripe sandbox   {}   (API key {}, GET {}/v1/customers)
                   Webhooks         sandbox -> http://localhost:{}/webhooks/stripe (signed; controls at {}/_sandbox/webhooks)
                   Conflicts        http://localhost:{}/admin/conflicts
-                  Metrics          http://localhost:{}/actuator/prometheus
+                  Health, metrics  http://localhost:{}/actuator/health, /actuator/prometheus
 
                 Try it:
                   curl -s -X POST localhost:{}/customers -H 'Content-Type: application/json' -d '{"name":"Ada Lovelace","email":"ada@example.com"}'
@@ -63,6 +72,6 @@ public final class TwowayLocalApplication {
                   curl -s localhost:{}/customers                                                     # both, synced
                 """, port, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
                 infra.kafka.getBrokersAsString(), infra.stripe.baseUrl(), LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(),
-                port, infra.stripe.baseUrl(), port, port, port, LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
+                port, infra.stripe.baseUrl(), port, managementPort, port, LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
     }
 }

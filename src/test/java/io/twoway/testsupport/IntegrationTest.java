@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,7 +31,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "twoway.webhook.secret=" + IntegrationTest.WEBHOOK_SECRET + "," + IntegrationTest.WEBHOOK_SECRET_NEXT,
         "twoway.webhook.sweep-interval-ms=500",
         "twoway.webhook.sweep-after-seconds=1",
-        "spring.datasource.hikari.connection-timeout=1000"
+        "spring.datasource.hikari.connection-timeout=1000",
+        "twoway.api.port=0"
 })
 public abstract class IntegrationTest {
 
@@ -39,8 +41,14 @@ public abstract class IntegrationTest {
     protected static final String WEBHOOK_SECRET = "whsec_test_current";
     protected static final String WEBHOOK_SECRET_NEXT = "whsec_test_next";
 
-    @LocalServerPort
+    /** The API's port (the REST, webhook and admin routes); {@link #management()} has health and metrics. */
     protected int port;
+
+    @LocalServerPort
+    private int managementPort;
+
+    @Autowired
+    private VertxPlatformHttpServer apiServer;
 
     @Autowired
     protected JdbcTemplate jdbc;
@@ -54,6 +62,7 @@ public abstract class IntegrationTest {
 
     @BeforeEach
     void clearFaults() {
+        port = apiServer.getPort();
         stripe.clearFaults();
         stripe.rateLimit(0);
         // the sandbox sends its events back to this service, as Stripe does: echoes of Twoway's own writes included
@@ -62,6 +71,11 @@ public abstract class IntegrationTest {
 
     protected Http http() {
         return new Http("http://localhost:" + port);
+    }
+
+    /** Spring's management endpoints: /actuator/health, /actuator/prometheus. */
+    protected Http management() {
+        return new Http("http://localhost:" + managementPort);
     }
 
     /** The live Stripe customers that carry this local customer's id in their metadata. */
