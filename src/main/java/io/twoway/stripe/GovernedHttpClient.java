@@ -22,8 +22,13 @@ public class GovernedHttpClient extends HttpURLConnectionClient {
 
     @Override
     public StripeResponse request(StripeRequest request) throws ApiConnectionException {
-        governor.acquire();
-        StripeResponse response = super.request(request);
+        RateGovernor.Permit permit = governor.acquire();
+        StripeResponse response;
+        try {
+            response = super.request(request);
+        } finally {
+            governor.answered(permit, System.nanoTime());
+        }
         if (response.code() == 429) {
             governor.pause(retryAfter(response));
         }

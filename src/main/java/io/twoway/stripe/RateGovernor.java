@@ -1,7 +1,6 @@
 package io.twoway.stripe;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -9,23 +8,33 @@ import java.util.concurrent.locks.LockSupport;
  * Outward sync: keeps this instance within Stripe's rate limit, and holds every sender back after a 429 for as long
  * as Stripe's {@code Retry-After} asks.
  *
- * <p>Stripe counts requests in a sliding one-second window. The governor remembers when it let each of the last
- * {@code limit} requests go, and lets the next one go once the oldest of them is a window plus a margin old. So at
- * most {@code limit} requests leave in any window, however the senders bunch up, and a slot that no sender used is
- * not lost: after a pause the senders may catch up at once. The margin covers the spread in the time a request takes
- * to reach Stripe: with it, arrivals too are at most {@code limit} per second. Under a steady backlog the rate is
- * {@code limit / (1 s + margin)}: with the default 25 ms, 97.6 % of the limit. (A fixed interval of 1.05/rate,
- * as before, capped it at 95.2 %, and lost every slot a busy sender came late to.)
+ * <p>Stripe counts the requests that arrive in a sliding one-second window. The governor keeps, for each of the last
+ * {@code limit} requests, the latest time it can have arrived at Stripe, and lets the next request go one second after
+ * the oldest of those. So at most {@code limit} requests arrive in any window, however the senders bunch up, and a
+ * slot no sender used is not lost: after a gap the senders catch up at once.
+ *
+ * <p>A request arrives after it leaves and before its answer does: its bound is the earlier of its answer's time and its
+ * send time plus a margin for the way there. On a short round trip the answer decides, and the limit is used almost
+ * whole however late a loaded machine runs the sending thread; while a request is in flight, or on a long round trip,
+ * the margin (default 25 ms) decides. Under a steady backlog that gives {@code limit / (1 s + min(round trip, margin))}:
+ * at least 97.6 % of the limit. A fixed interval of 1.05/rate, as before, capped it at 95.2 % and lost every slot
+ * that a busy sender came late to.
  */
 public class RateGovernor {
 
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final long windowNanos;
-    /** When each of the last {@code limit} requests left: a ring, {@code oldest} is the next to reuse. */
-    private final long[] sent;
+    private final long marginNanos;
+    /** For each of the last {@code limit} requests, a ring: the latest time it can have reached Stripe, and its number. */
+    private final long[] arrivedBy;
+    private final long[] number;
     private int oldest;
+    private long issued;
     private long pausedUntil;
+
+    /** One request's place in the window, handed back with {@link #sent} and {@link #answered}. */
+    public record Permit(int index, long number, long slot) {}
 
     public RateGovernor(double requestsPerSecond) {
         this(requestsPerSecond, Duration.ofMillis(25), System.nanoTime());
@@ -40,29 +49,49 @@ public class RateGovernor {
             throw new IllegalArgumentException("requestsPerSecond must be > 0");
         }
         int limit = (int) Math.max(1, Math.floor(requestsPerSecond));
-        this.windowNanos = (long) (WINDOW_NANOS * (limit / requestsPerSecond)) + margin.toNanos();
-        this.sent = new long[limit];
-        Arrays.fill(sent, nowNanos - windowNanos);
+        this.windowNanos = (long) (WINDOW_NANOS * (limit / requestsPerSecond));
+        this.marginNanos = margin.toNanos();
+        this.arrivedBy = new long[limit];
+        this.number = new long[limit];
+        java.util.Arrays.fill(arrivedBy, nowNanos - windowNanos);
     }
 
-    /** Blocks until this caller may send one request. */
-    public void acquire() {
+    /** Blocks until this caller may send one request; report its send and its answer on the permit. */
+    public Permit acquire() {
         long now = System.nanoTime();
-        long deadline = reserve(now);
-        for (long left = deadline - now; left > 0; left = deadline - System.nanoTime()) {
+        Permit permit = reserve(now);
+        for (long left = permit.slot() - now; left > 0; left = permit.slot() - System.nanoTime()) {
             LockSupport.parkNanos(left);
             if (Thread.currentThread().isInterrupted()) {
-                return;
+                break;
             }
+        }
+        sent(permit, System.nanoTime());
+        return permit;
+    }
+
+    /** Takes the first slot at or after {@code now} (same clock) at which one more request may leave. */
+    synchronized Permit reserve(long now) {
+        long slot = Math.max(Math.max(now, pausedUntil), arrivedBy[oldest] + windowNanos);
+        Permit permit = new Permit(oldest, ++issued, slot);
+        arrivedBy[oldest] = slot + marginNanos;
+        number[oldest] = permit.number();
+        oldest = (oldest + 1) % arrivedBy.length;
+        return permit;
+    }
+
+    /** The request left at {@code nowNanos}: later than its slot when the sending thread ran late. */
+    synchronized void sent(Permit permit, long nowNanos) {
+        if (number[permit.index()] == permit.number()) {
+            arrivedBy[permit.index()] = Math.max(arrivedBy[permit.index()], nowNanos + marginNanos);
         }
     }
 
-    /** The time (same clock as {@code now}) at which one more request may leave; that slot is taken. */
-    synchronized long reserve(long now) {
-        long slot = Math.max(Math.max(now, pausedUntil), sent[oldest] + windowNanos);
-        sent[oldest] = slot;
-        oldest = (oldest + 1) % sent.length;
-        return slot;
+    /** The request's answer came at {@code nowNanos} (or it failed then): it had reached Stripe by then, if at all. */
+    public synchronized void answered(Permit permit, long nowNanos) {
+        if (number[permit.index()] == permit.number()) {
+            arrivedBy[permit.index()] = Math.min(arrivedBy[permit.index()], nowNanos);
+        }
     }
 
     /** No request leaves before {@code delay} has passed (a 429's Retry-After, or a default back-off). */
