@@ -15,7 +15,7 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
 
     public record Outbox(boolean relayEnabled, int batchSize, long pollIntervalMs, long retentionHours, long pruneIntervalMs) {}
 
-    public record Stripe(boolean enabled, String apiBase, String apiKey, double rateLimit, int connectTimeoutMs, int readTimeoutMs) {}
+    public record Stripe(boolean enabled, String apiBase, String apiKey, double rateLimit, long rateMarginMs, int connectTimeoutMs, int readTimeoutMs) {}
 
     /** Inward sync: webhook verification and the apply pipeline. */
     public record Webhook(String secret, long toleranceSeconds, int timeoutSeconds, int maxBodyBytes, int applyConcurrency, int queueSize,

@@ -26,7 +26,7 @@ public class CustomerService {
 
     @Transactional
     public Customer create(CustomerInput input, String correlationId) {
-        ensureEmailFree(input.email(), -1);
+        // no look-up first: the unique index answers a taken email, and the failed insert rolls the transaction back
         Customer created = uniqueEmail(() -> customers.insert(input.name(), input.email()));
         emit(CustomerEvents.CREATED, created, CustomerEvents.SYNCED_FIELDS, correlationId);
         return created;
@@ -118,7 +118,7 @@ public class CustomerService {
         }
     }
 
-    /** The pre-check gives the usual answer; the unique index settles a race between two requests. */
+    /** A write that the unique email index refuses is answered 409, whether or not a look-up came first. */
     private static Customer uniqueEmail(Supplier<Customer> write) {
         try {
             return Objects.requireNonNull(write.get());

@@ -14,11 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * slot no sender used is not lost: after a gap the senders catch up at once.
  *
  * <p>A request arrives after it leaves and before its answer does: its bound is the earlier of its answer's time and its
- * send time plus a margin for the way there. On a short round trip the answer decides, and the limit is used almost
- * whole however late a loaded machine runs the sending thread; while a request is in flight, or on a long round trip,
- * the margin (default 25 ms) decides. Under a steady backlog that gives {@code limit / (1 s + min(round trip, margin))}:
- * at least 97.6 % of the limit. A fixed interval of 1.05/rate, as before, capped it at 95.2 % and lost every slot
- * that a busy sender came late to.
+ * send time plus a margin for the way there ({@code STRIPE_RATE_MARGIN_MS}, default 100 ms). On a short round trip
+ * the answer decides, and the limit is used almost whole however slowly a loaded machine moves the request; while a
+ * request is in flight, or on a long round trip, the margin decides. Under a steady backlog that gives
+ * {@code limit / (1 s + min(round trip, margin))}. A fixed interval of 1.05/rate, as before, capped it at 95.2 %,
+ * lost every slot that a busy sender came late to, and met 429s whenever a request took more than 50 ms to arrive.
  */
 public class RateGovernor {
 
@@ -36,8 +36,8 @@ public class RateGovernor {
     /** One request's place in the window, handed back with {@link #sent} and {@link #answered}. */
     public record Permit(int index, long number, long slot) {}
 
-    public RateGovernor(double requestsPerSecond) {
-        this(requestsPerSecond, Duration.ofMillis(25), System.nanoTime());
+    public RateGovernor(double requestsPerSecond, Duration margin) {
+        this(requestsPerSecond, margin, System.nanoTime());
     }
 
     /**

@@ -14,7 +14,7 @@ public class StripeConfig {
 
     @Bean
     RateGovernor stripeRateGovernor(TwowayProperties properties) {
-        return new RateGovernor(properties.stripe().rateLimit());
+        return new RateGovernor(properties.stripe().rateLimit(), Duration.ofMillis(properties.stripe().rateMarginMs()));
     }
 
     /** stripe-java's own retries are off: redelivery is the sync route's job, under one policy and one log. */
@@ -27,7 +27,7 @@ public class StripeConfig {
                 .setConnectTimeout(stripe.connectTimeoutMs())
                 .setReadTimeout(stripe.readTimeoutMs())
                 .setMaxNetworkRetries(0)
-                .setHttpClient(new GovernedHttpClient(stripeRateGovernor))
+                .setHttpClient(new GovernedHttpClient(stripeRateGovernor, Duration.ofMillis(stripe.connectTimeoutMs())))
                 .build();
     }
 

@@ -163,6 +163,18 @@ final class ServiceLoad {
                 }
             }
         }
+        if (limited > 0 && Boolean.getBoolean("bench.debug-429")) {
+            List<RecordedRequest> all = infra.stripe.requests().stream().sorted(java.util.Comparator.comparing(RecordedRequest::at)).toList();
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).status() == 429) {
+                    for (int j = Math.max(0, i - 27); j <= i; j++) {
+                        RecordedRequest r = all.get(j);
+                        System.out.println("DEBUG429 " + r.at() + " " + r.method() + " " + r.path() + " " + r.status() + " " + r.idempotencyKey());
+                    }
+                    System.out.println("DEBUG429 ----");
+                }
+            }
+        }
         double seconds = Duration.between(start, to).toMillis() / 1000.0;
         return new StripeWindow((sent - limited) / seconds, seconds, limited);
     }

@@ -16,7 +16,7 @@ class RateGovernorTest {
 
     @Test
     void rejectsANonPositiveRate() {
-        assertThatThrownBy(() -> new RateGovernor(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RateGovernor(0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -86,7 +86,7 @@ class RateGovernorTest {
 
     @Test
     void aPauseHoldsTheNextRequestBack() {
-        RateGovernor governor = new RateGovernor(1_000_000);
+        RateGovernor governor = new RateGovernor(1_000_000, Duration.ZERO);
         governor.pause(Duration.ofMillis(300));
         long start = System.nanoTime();
         governor.acquire();
