@@ -8,7 +8,7 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
                                Conflicts conflicts, Retry retry, Breaker breaker) {
 
     /** The API server: where it listens, and its request limits. */
-    public record Api(String host, int port, int maxBodyBytes, int maxPageSize) {}
+    public record Api(String host, int port, int maxBodyBytes, int maxPageSize, int warmupRequests) {}
 
     public record Kafka(String bootstrapServers, String customerTopic, String dlqTopic, int partitions,
                         short replicationFactor, String consumerGroup, int consumers, int maxPollIntervalMs) {}

@@ -75,13 +75,24 @@ public final class LoadGenerator {
 
     /** What a step measured; {@link #line()} is what {@link BenchProcess} parses. */
     record Result(int sent, int ok, int non2xx, int errors, int timeouts, int late, double maxLagMs, double elapsedSeconds,
-                  Percentiles latency, String sampleError) {
+                  Percentiles latency, String sampleError, String slowSeconds) {
         String line() {
             return String.format(Locale.ROOT, "sent=%d ok=%d non2xx=%d errors=%d timeouts=%d late=%d maxLagMs=%.1f elapsed=%.3f "
-                            + "p50=%.2f p90=%.2f p99=%.2f p999=%.2f max=%.2f sample=%s",
+                            + "p50=%.2f p90=%.2f p99=%.2f p999=%.2f max=%.2f slowest=%s sample=%s",
                     sent, ok, non2xx, errors, timeouts, late, maxLagMs, elapsedSeconds, latency.ms(50), latency.ms(90), latency.ms(99),
-                    latency.ms(99.9), latency.maxMs(), sampleError == null ? "-" : sampleError.replaceAll("\\s+", "_"));
+                    latency.ms(99.9), latency.maxMs(), slowSeconds, sampleError == null ? "-" : sampleError.replaceAll("\\s+", "_"));
         }
+    }
+
+    /** The three seconds of the step (by schedule) with the highest p99, as {@code second:p99ms}, slowest first. */
+    private static String slowSeconds(long[] latencies, int rate) {
+        List<double[]> seconds = new ArrayList<>();
+        for (int from = 0; from < latencies.length; from += rate) {
+            long[] second = java.util.Arrays.copyOfRange(latencies, from, Math.min(latencies.length, from + rate));
+            seconds.add(new double[] {from / rate, new Percentiles(second).ms(99)});
+        }
+        seconds.sort((a, b) -> Double.compare(b[1], a[1]));
+        return String.join(",", seconds.stream().limit(3).map(s -> String.format(Locale.ROOT, "%.0f:%.0f", s[0], s[1])).toList());
     }
 
     private Result run(Step step, int stepNo) throws InterruptedException {
@@ -113,7 +124,8 @@ public final class LoadGenerator {
         senders.forEach(Thread::interrupt);
         double elapsed = Math.max(step.seconds(), (counters.lastAnswer.get() - t0) / 1e9);
         return new Result(total, counters.ok.get(), counters.non2xx.get(), counters.errors.get(), counters.timeouts.get(), counters.late.get(),
-                counters.maxLag.get() / 1e6, elapsed, new Percentiles(counters.latencies), counters.sampleError.get());
+                counters.maxLag.get() / 1e6, elapsed, new Percentiles(counters.latencies), counters.sampleError.get(),
+                slowSeconds(counters.latencies, step.rate()));
     }
 
     private byte[] request(Step step, int stepNo, int i) {

@@ -63,6 +63,9 @@ final class ServiceLoad {
                         String.format("from ready (%.1f s after launch)", service.readySeconds));
             }
         }
+        if (settings.createRates().isEmpty() && settings.readRates().isEmpty()) {
+            return; // cold start only
+        }
         try (Service service = start(settings.serviceJvmOptions())) {
             Benchmark.progress("warm-up, create " + settings.warmupRate() + "/s for " + settings.warmupSeconds() + " s");
             generate(service, List.of("create:" + settings.warmupRate() + ":" + settings.warmupSeconds()), (n, r, cpu, stripe) -> { });
@@ -97,7 +100,7 @@ final class ServiceLoad {
                 + "(non-2xx %s, I/O %s, timeouts %s), %s late%s", rate, r.get("sent"), errors, r.get("non2xx"), r.get("errors"),
                 r.get("timeouts"), r.get("late"), "-".equals(r.get("sample")) ? "" : ", e.g. " + r.get("sample")));
         table.add(section, "p50 / p99", r.get("p50") + " / " + r.get("p99") + " ms", "p90 " + r.get("p90") + ", p99.9 " + r.get("p999")
-                + ", max " + r.get("max") + " ms, from the scheduled send");
+                + ", max " + r.get("max") + " ms, from the scheduled send; slowest seconds (s:p99 ms) " + r.get("slowest"));
         table.add(section, "CPU (cores)", cpu.substring(0, cpu.indexOf(',')), cpu);
         String ratio = String.format("%.3f of %d/s", stripe.rate() / settings.stripeRateLimit(), settings.stripeRateLimit());
         table.add(section, budget ? "Stripe rate (GOAL >= 0.95)" : "Stripe rate", ratio,
