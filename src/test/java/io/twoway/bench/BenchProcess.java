@@ -40,12 +40,11 @@ final class BenchProcess implements AutoCloseable {
     }
 
     /** Runs the load generator's plan, handing each output line to {@code lines} as it arrives; fails on a non-zero exit. */
-    static void generator(List<String> args, Consumer<ProcessHandle> started, Consumer<String> lines) throws IOException, InterruptedException {
+    static void generator(List<String> args, Consumer<String> lines) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("-cp", Path.of("target", "test-classes").toAbsolutePath().toString(),
                 LoadGenerator.class.getName()));
         full.addAll(args);
         try (BenchProcess generator = java(List.of("-Xmx1g", "-XX:+UseSerialGC"), full, null)) {
-            started.accept(generator.process.toHandle());
             try (BufferedReader out = new BufferedReader(new InputStreamReader(generator.process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     lines.accept(line);
@@ -74,7 +73,7 @@ final class BenchProcess implements AutoCloseable {
         }
     }
 
-    /** CPU seconds by process group (service, generator, PostgreSQL, this JVM) and the machine's busy share, between two snapshots. */
+    /** CPU seconds by process group (service, PostgreSQL, this JVM) and the machine's busy share, between two snapshots. */
     record CpuSnapshot(long wallNanos, Map<String, Long> cpuNanos, long machineBusy, long machineTotal) {
 
         static CpuSnapshot take(Map<String, Supplier<Stream<ProcessHandle>>> groups) {
@@ -96,10 +95,6 @@ final class BenchProcess implements AutoCloseable {
             double load = machineTotal == start.machineTotal ? Double.NaN
                     : (double) (machineBusy - start.machineBusy) / (machineTotal - start.machineTotal);
             return sb.append(String.format("machine %.0f %%", load * 100)).toString();
-        }
-
-        double cores(CpuSnapshot start, String name) {
-            return (cpuNanos.getOrDefault(name, 0L) - start.cpuNanos.getOrDefault(name, 0L)) / (double) (wallNanos - start.wallNanos);
         }
 
         /** Busy and total jiffies of all CPUs, from /proc/stat (zeros where it cannot be read). */

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Twoway benchmark (not a test); prints one table. Three parts, {@code -Dbench.only=service,relay,webhooks} picks some:
+ * Twoway benchmark (not a test); prints one table. Three parts; {@code -Dbench.only=service,relay,webhooks} picks
+ * some, and without it service and relay run:
  * <ul>
  *   <li>{@code service}: the service as a jar in its own JVM, an open-loop generator in another ({@link ServiceLoad}):
  *       cold start, REST create rates, reads, and the Stripe budget used while the API is loaded;</li>

@@ -33,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Arguments: {@code host port runId step...}, a step being {@code kind:rate:seconds} with kind {@code create},
  * {@code get} (ids 1..N round robin: {@code get@N:rate:seconds}) or {@code list}. Prints {@code BEGIN n} as step n's
- * clock starts and {@code END n key=value...} when its last answer is in, so the caller can meter CPU per step.
+ * clock starts and {@code END n key=value...} when its last answer is in (its own CPU use among them, in cores), so
+ * the caller can meter the other processes' CPU over the same step.
  */
 public final class LoadGenerator {
 
@@ -55,11 +56,17 @@ public final class LoadGenerator {
     public static void main(String[] args) throws Exception {
         LoadGenerator generator = new LoadGenerator(args[0], Integer.parseInt(args[1]), args[2]);
         PrintStream out = System.out;
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
         for (int n = 3; n < args.length; n++) {
             Step step = Step.parse(args[n]);
             out.println("BEGIN " + (n - 3));
             out.flush();
-            out.println("END " + (n - 3) + " " + generator.run(step, n - 3).line());
+            long cpu0 = os.getProcessCpuTime();
+            long wall0 = System.nanoTime();
+            Result result = generator.run(step, n - 3);
+            double cores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - wall0);
+            out.println("END " + (n - 3) + " " + String.format(Locale.ROOT, "cpu=%.3f ", cores) + result.line());
             out.flush();
         }
     }

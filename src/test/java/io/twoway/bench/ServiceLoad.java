@@ -36,7 +36,7 @@ final class ServiceLoad {
 
     static final String WEBHOOK_SECRET = "whsec_bench_service";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> CPU_ORDER = List.of("service", "generator", "postgres", "bench-jvm");
+    private static final List<String> CPU_ORDER = List.of("service", "postgres", "bench-jvm");
 
     private final LocalInfrastructure infra;
     private final BenchSettings settings;
@@ -67,14 +67,18 @@ final class ServiceLoad {
             return; // cold start only
         }
         try (Service service = start(settings.serviceJvmOptions())) {
-            Benchmark.progress("warm-up, create " + settings.warmupRate() + "/s for " + settings.warmupSeconds() + " s");
-            generate(service, List.of("create:" + settings.warmupRate() + ":" + settings.warmupSeconds()), (n, r, cpu, stripe) -> { });
+            Benchmark.progress("warm-up, create " + settings.warmupRate() + "/s for " + settings.warmupSeconds() + " s, then the steps");
+            // the warm-up runs in the same generator as the steps, so neither JVM is cold when they start
             List<String> plan = new ArrayList<>();
+            plan.add("create:" + settings.warmupRate() + ":" + settings.warmupSeconds());
             settings.createRates().forEach(rate -> plan.add("create:" + rate + ":" + settings.stepSeconds()));
             settings.readRates().forEach(rate -> plan.add("get@" + settings.coldRate() * settings.coldSeconds() + ":" + rate + ":" + settings.stepSeconds()));
             settings.readRates().forEach(rate -> plan.add("list:" + rate + ":" + settings.stepSeconds()));
             plan.add("create:" + settings.budgetRestRate() + ":" + settings.budgetSeconds());
             generate(service, plan, (n, r, cpu, stripe) -> {
+                if (n == 0) {
+                    return; // the warm-up
+                }
                 String[] spec = plan.get(n).split(":");
                 String kind = spec[0].startsWith("get") ? "GET /customers/{id}" : spec[0].equals("list") ? "GET /customers?limit=20" : "POST /customers";
                 boolean budget = n == plan.size() - 1;
@@ -101,7 +105,7 @@ final class ServiceLoad {
                 r.get("timeouts"), r.get("late"), "-".equals(r.get("sample")) ? "" : ", e.g. " + r.get("sample")));
         table.add(section, "p50 / p99", r.get("p50") + " / " + r.get("p99") + " ms", "p90 " + r.get("p90") + ", p99.9 " + r.get("p999")
                 + ", max " + r.get("max") + " ms, from the scheduled send; slowest seconds (s:p99 ms) " + r.get("slowest"));
-        table.add(section, "CPU (cores)", cpu.substring(0, cpu.indexOf(',')), cpu);
+        table.add(section, "CPU (cores)", cpu.substring(cpu.indexOf("service"), cpu.indexOf(',', cpu.indexOf("service"))), cpu);
         String ratio = String.format("%.3f of %d/s", stripe.rate() / settings.stripeRateLimit(), settings.stripeRateLimit());
         table.add(section, budget ? "Stripe rate (GOAL >= 0.95)" : "Stripe rate", ratio,
                 String.format("%.1f req/s sent to the sandbox over the last %.0f s of the step, %d answered 429", stripe.rate(),
@@ -125,7 +129,7 @@ final class ServiceLoad {
         Map<Integer, BenchProcess.CpuSnapshot> begun = new HashMap<>();
         Map<Integer, Instant> begunAt = new HashMap<>();
         List<Exception> failures = new ArrayList<>();
-        BenchProcess.generator(args, generator -> groups.put("generator", () -> Stream.of(generator)), line -> {
+        BenchProcess.generator(args, line -> {
             String[] words = line.split(" ");
             if (words[0].equals("BEGIN")) {
                 int n = Integer.parseInt(words[1]);
@@ -140,7 +144,8 @@ final class ServiceLoad {
                     result.put(kv[0], kv[1]);
                 }
                 try {
-                    onStep.accept(n, result, end.since(begun.get(n), CPU_ORDER), stripeWindow(begunAt.get(n), Instant.now()));
+                    String cpu = "generator " + result.get("cpu") + ", " + end.since(begun.get(n), CPU_ORDER);
+                    onStep.accept(n, result, cpu, stripeWindow(begunAt.get(n), Instant.now()));
                 } catch (Exception e) {
                     failures.add(e);
                 }
