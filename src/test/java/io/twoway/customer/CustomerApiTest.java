@@ -121,6 +121,26 @@ class CustomerApiTest extends IntegrationTest {
     }
 
     @Test
+    void answersCarryTheCorrelationIdButNotTheRequestsHeadersOrQuery() {
+        long id = http().createCustomer("Headers", email());
+        Http.Reply reply = http().send(HttpRequest.newBuilder(uri("/customers/" + id + "?token=secret-query"))
+                .header("X-Correlation-Id", "trace-42").header("X-Private", "secret-header").GET());
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.headers().firstValue("X-Correlation-Id")).contains("trace-42");
+        assertThat(reply.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(reply.headers().map().toString()).doesNotContain("secret-header").doesNotContain("secret-query");
+        // a malformed correlation id is replaced, not echoed
+        Http.Reply replaced = http().send(HttpRequest.newBuilder(uri("/customers/" + id)).header("X-Correlation-Id", "bad id!").GET());
+        assertThat(replaced.headers().firstValue("X-Correlation-Id")).hasValueSatisfying(v -> assertThat(v).isNotEqualTo("bad id!"));
+    }
+
+    @Test
+    void managementEndpointsAreOnTheirOwnPort() {
+        assertThat(management().get("/actuator/health").status()).isEqualTo(200);
+        assertThat(http().get("/actuator/health").status()).isEqualTo(404);
+    }
+
+    @Test
     void rootDescribesTheService() {
         Http.Reply root = http().get("/");
         assertThat(root.status()).isEqualTo(200);
