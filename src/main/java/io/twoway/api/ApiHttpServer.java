@@ -44,6 +44,8 @@ public class ApiHttpServer {
     public static final String CORRELATION_HEADER = "X-Correlation-Id";
     private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final String WEBHOOK_PATHS = "/webhooks/";
+    /** The routing-context key of the body limit the guard chose for the request's path. */
+    private static final String BODY_LIMIT = "twoway.bodyLimit";
 
     @Bean(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME)
     VertxPlatformHttpEngine platformHttpEngine() {
@@ -137,8 +139,9 @@ public class ApiHttpServer {
     private static void errorsInEnvelope(Router router, TwowayProperties properties) {
         router.errorHandler(404, ctx -> refuse(ctx, 404, "Not found"));
         router.errorHandler(405, ctx -> {
-            if (ctx.response().headers().get(HttpHeaders.ALLOW) != null && ctx.response().headers().get(HttpHeaders.ALLOW).isBlank()) {
-                ctx.response().headers().remove(HttpHeaders.ALLOW);
+            String allow = ctx.response().headers().get(HttpHeaders.ALLOW);
+            if (allow != null && allow.isBlank()) {
+                ctx.response().headers().remove(HttpHeaders.ALLOW); // Vert.x sends an empty one for Camel's routes
             }
             refuse(ctx, 405, "Method " + ctx.request().method() + " is not allowed here");
         });
@@ -149,8 +152,6 @@ public class ApiHttpServer {
             refuse(ctx, 500, "Internal server error");
         });
     }
-
-    private static final String BODY_LIMIT = "twoway.bodyLimit";
 
     /**
      * Request headers reach the routes as usual; of the exchange's headers only these reach the client. Without the
