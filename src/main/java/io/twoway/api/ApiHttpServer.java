@@ -8,17 +8,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
-import org.apache.camel.http.base.HttpHeaderFilterStrategy;
-import java.util.Set;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +33,8 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>The guard runs before any route, on the event loop: it assigns the correlation id ({@code X-Correlation-Id},
  * the client's when well-formed), refuses form-encoded bodies (the API takes JSON), answers 413 for a declared body
- * length over the path's limit before the body is read, and serves a path with a trailing slash as the same path without it. Requests no
- * route takes, and failures outside a route, are answered in the error envelope.
+ * length over the path's limit before the body is read, and serves a path with a trailing slash as the same path
+ * without it. Requests no route takes, and failures outside a route, are answered in the error envelope.
  */
 @Configuration(proxyBeanMethods = false)
 public class ApiHttpServer {

@@ -1,6 +1,7 @@
 package io.twoway.stripe;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -53,7 +54,7 @@ public class RateGovernor {
         this.marginNanos = margin.toNanos();
         this.arrivedBy = new long[limit];
         this.number = new long[limit];
-        java.util.Arrays.fill(arrivedBy, nowNanos - windowNanos);
+        Arrays.fill(arrivedBy, nowNanos - windowNanos);
     }
 
     /** Blocks until this caller may send one request; report its send and its answer on the permit. */

@@ -1,7 +1,6 @@
 package io.twoway.bench;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -65,7 +65,7 @@ final class BenchProcess implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
@@ -99,8 +99,7 @@ final class BenchProcess implements AutoCloseable {
 
         /** Busy and total jiffies of all CPUs, from /proc/stat (zeros where it cannot be read). */
         private static long[] procStat() {
-            File stat = new File("/proc/stat");
-            try (Stream<String> lines = Files.lines(stat.toPath())) {
+            try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
                 String cpu = lines.filter(l -> l.startsWith("cpu ")).findFirst().orElse("");
                 String[] f = cpu.trim().split("\\s+");
                 long total = 0;

@@ -192,7 +192,7 @@ public final class Benchmark {
             table.add(section, "errors", String.valueOf(r.errors()), String.format("non-2xx %d, I/O %d, timeouts %d%s", r.non2xx(),
                     r.ioErrors(), r.timeouts(), r.sampleError() == null ? "" : "; e.g. " + abbreviate(r.sampleError())));
             table.add(section, "late sends", String.valueOf(r.late()), String.format("sent > %d ms after the slot; max send lag %.1f ms",
-                    WebhookLoad.LATE_MS, r.maxSendLagMs()));
+                    SendCounters.LATE_MS, r.maxSendLagMs()));
             table.add(section, "CPU", String.format("%.2f cores", usage.jvmCores()), usage.summary(Runtime.getRuntime().availableProcessors()));
             String appliedNote = String.format("%,d of %,d applied, at %,.0f/s (first to last); backlog drained %.1f s after the step%s",
                     endToEnd.count(), r.sent(), applyRate(applied), drainSeconds, drained ? "" : ", NOT within " + WEBHOOK_DRAIN_MS / 1000 + " s");

@@ -13,19 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Open-loop HTTP load generator, run in its own JVM by the benchmark ({@code main}), so that its CPU and its garbage
  * are not the service's. Each step sends {@code rate} requests per second for {@code seconds} on a fixed schedule:
  * slot i is due at {@code t0 + i / rate}. Latency runs from the slot's due time to the end of the answer, so time a
- * request waited for a free connection counts. A send that starts more than {@link #LATE_MS} after its slot is counted
+ * request waited for a free connection counts. A send that starts more than {@link SendCounters#LATE_MS} after its slot is counted
  * late; none is ever skipped.
  *
  * <p>HTTP/1.1 over plain keep-alive sockets, one per sender thread: the JDK's HttpClient costs several times more CPU
@@ -38,7 +33,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LoadGenerator {
 
-    static final long LATE_MS = 10;
     static final int CONNECTIONS = 256;
     private static final int TIMEOUT_MS = 10_000;
     private static final long LEAD_NANOS = 100_000_000L;
@@ -108,7 +102,7 @@ public final class LoadGenerator {
         for (int i = 0; i < total; i++) {
             requests[i] = request(step, stepNo, i);
         }
-        Counters counters = new Counters(total);
+        SendCounters counters = new SendCounters(total);
         BlockingQueue<Integer> slots = new LinkedBlockingQueue<>();
         long t0 = System.nanoTime() + LEAD_NANOS;
         List<Thread> senders = new ArrayList<>();
@@ -125,11 +119,9 @@ public final class LoadGenerator {
             }
             slots.add(i);
         }
-        if (!counters.answered.await(TIMEOUT_MS / 1000L * (1 + total / CONNECTIONS) + 30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(counters.answered.getCount() + " requests neither answered nor timed out");
-        }
+        counters.awaitAll(TIMEOUT_MS / 1000L * (1 + total / CONNECTIONS) + 30, "requests");
         senders.forEach(Thread::interrupt);
-        double elapsed = Math.max(step.seconds(), (counters.lastAnswer.get() - t0) / 1e9);
+        double elapsed = counters.elapsedSeconds(t0, step.seconds());
         return new Result(total, counters.ok.get(), counters.non2xx.get(), counters.errors.get(), counters.timeouts.get(), counters.late.get(),
                 counters.maxLag.get() / 1e6, elapsed, new Percentiles(counters.latencies), counters.sampleError.get(),
                 slowSeconds(counters.latencies, step.rate()));
@@ -143,7 +135,7 @@ public final class LoadGenerator {
                         + body.getBytes(StandardCharsets.UTF_8).length + "\r\n" + common() + body;
             }
             case "get" -> "GET /customers/" + (1 + i % step.idRange()) + " HTTP/1.1\r\n" + common();
-            case "list" -> "GET /customers?limit=20&skip=" + (i % 1000) * 20 + " HTTP/1.1\r\n" + common();
+            case "list" -> "GET /customers?limit=20&skip=" + (i % 10) * 20 + " HTTP/1.1\r\n" + common();
             default -> throw new IllegalArgumentException("unknown step kind " + step.kind());
         };
         return head.getBytes(StandardCharsets.UTF_8);
@@ -154,45 +146,30 @@ public final class LoadGenerator {
     }
 
     /** One sender thread: takes due slots, sends each on its own keep-alive connection, reads the whole answer. */
-    private void sendLoop(BlockingQueue<Integer> slots, byte[][] requests, long t0, int rate, Counters counters) {
+    private void sendLoop(BlockingQueue<Integer> slots, byte[][] requests, long t0, int rate, SendCounters counters) {
         Connection connection = null;
         try {
             while (true) {
                 int slot = slots.take();
                 long due = t0 + slot * 1_000_000_000L / rate;
-                long lag = System.nanoTime() - due;
-                counters.maxLag.accumulateAndGet(lag, Math::max);
-                if (lag > LATE_MS * 1_000_000) {
-                    counters.late.incrementAndGet();
-                }
+                counters.sending(due);
                 try {
                     if (connection == null) {
                         connection = new Connection(host, port);
                     }
-                    int status = connection.exchange(requests[slot]);
-                    if (status / 100 == 2) {
-                        counters.ok.incrementAndGet();
-                    } else {
-                        counters.non2xx.incrementAndGet();
-                        counters.sampleError.set("HTTP " + status);
-                    }
+                    counters.status(connection.exchange(requests[slot]), "from the service");
                     if (connection.closing) {
                         connection.close();
                         connection = null;
                     }
                 } catch (SocketTimeoutException e) {
-                    counters.timeouts.incrementAndGet();
-                    counters.sampleError.set("timeout");
+                    counters.timeout("timeout");
                     connection = closeQuietly(connection);
                 } catch (IOException | RuntimeException e) {
-                    counters.errors.incrementAndGet();
-                    counters.sampleError.set(e.toString());
+                    counters.error(e.toString());
                     connection = closeQuietly(connection);
                 } finally {
-                    long now = System.nanoTime();
-                    counters.latencies[slot] = now - due;
-                    counters.lastAnswer.accumulateAndGet(now, Math::max);
-                    counters.answered.countDown();
+                    counters.done(slot, due);
                 }
             }
         } catch (InterruptedException e) {
@@ -205,24 +182,6 @@ public final class LoadGenerator {
             connection.close();
         }
         return null;
-    }
-
-    private static final class Counters {
-        final long[] latencies;
-        final CountDownLatch answered;
-        final AtomicInteger ok = new AtomicInteger();
-        final AtomicInteger non2xx = new AtomicInteger();
-        final AtomicInteger errors = new AtomicInteger();
-        final AtomicInteger timeouts = new AtomicInteger();
-        final AtomicInteger late = new AtomicInteger();
-        final AtomicLong maxLag = new AtomicLong();
-        final AtomicLong lastAnswer = new AtomicLong();
-        final AtomicReference<String> sampleError = new AtomicReference<>();
-
-        Counters(int total) {
-            latencies = new long[total];
-            answered = new CountDownLatch(total);
-        }
     }
 
     /** A keep-alive HTTP/1.1 connection: writes a request, reads the status, the headers and the body (sized or chunked). */

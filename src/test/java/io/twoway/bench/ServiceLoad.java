@@ -10,6 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,11 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * The benchmark's service phases, as a user runs Twoway: the service as a jar in its own JVM, the open-loop
@@ -168,18 +168,6 @@ final class ServiceLoad {
                 sent++;
                 if (r.status() == 429) {
                     limited++;
-                }
-            }
-        }
-        if (limited > 0 && Boolean.getBoolean("bench.debug-429")) {
-            List<RecordedRequest> all = infra.stripe.requests().stream().sorted(java.util.Comparator.comparing(RecordedRequest::at)).toList();
-            for (int i = 0; i < all.size(); i++) {
-                if (all.get(i).status() == 429) {
-                    for (int j = Math.max(0, i - 27); j <= i; j++) {
-                        RecordedRequest r = all.get(j);
-                        System.out.println("DEBUG429 " + r.at() + " " + r.method() + " " + r.path() + " " + r.status() + " " + r.idempotencyKey());
-                    }
-                    System.out.println("DEBUG429 ----");
                 }
             }
         }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,8 +19,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /** Open-loop webhook load: distinct signed customer.created events POSTed on a fixed schedule, latency from each slot. */
@@ -46,8 +43,6 @@ final class WebhookLoad implements AutoCloseable {
         }
     }
 
-    /** A send that starts more than this after its slot is late. */
-    static final long LATE_MS = 10;
     /** Stripe's own answer timeout is about this; WEBHOOK_TIMEOUT defaults to it too. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -85,7 +80,7 @@ final class WebhookLoad implements AutoCloseable {
         // a client per step: no pooled connection that the server closed while idle between steps
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .executor(httpInternals).build();
-        Step step = new Step(total);
+        SendCounters step = new SendCounters(total);
         long t0EpochMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) + LEAD_NANOS / 1000;
         long t0 = System.nanoTime() + LEAD_NANOS;
         for (int i = 0; i < total; i++) {
@@ -96,63 +91,29 @@ final class WebhookLoad implements AutoCloseable {
             int slot = i;
             byte[] body = bodies[i];
             bodies[i] = null;
-            senders.execute(() -> step.send(client, slot, due, body));
+            senders.execute(() -> send(step, client, slot, due, body));
         }
-        if (!step.answered.await(TIMEOUT.toSeconds() * (1 + total / SENDERS) + 30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(step.answered.getCount() + " webhook requests neither answered nor timed out");
-        }
-        double elapsed = Math.max(seconds, (step.lastAnswer.get() - t0) / 1e9);
-        return new Result(rate, seconds, total, step.ok.get(), step.non2xx.get(), step.ioErrors.get(), step.timeouts.get(), step.late.get(),
+        step.awaitAll(TIMEOUT.toSeconds() * (1 + total / SENDERS) + 30, "webhook requests");
+        double elapsed = step.elapsedSeconds(t0, seconds);
+        return new Result(rate, seconds, total, step.ok.get(), step.non2xx.get(), step.errors.get(), step.timeouts.get(), step.late.get(),
                 step.maxLag.get() / 1e6, elapsed, new Percentiles(step.latencies), step.sampleError.get(), prefix, t0EpochMicros);
     }
 
-    /** The counters of one step, updated by the sender threads. */
-    private final class Step {
-        final long[] latencies;
-        final CountDownLatch answered;
-        final AtomicInteger ok = new AtomicInteger();
-        final AtomicInteger non2xx = new AtomicInteger();
-        final AtomicInteger ioErrors = new AtomicInteger();
-        final AtomicInteger timeouts = new AtomicInteger();
-        final AtomicInteger late = new AtomicInteger();
-        final AtomicLong maxLag = new AtomicLong();
-        final AtomicLong lastAnswer = new AtomicLong();
-        final AtomicReference<String> sampleError = new AtomicReference<>();
-
-        Step(int total) {
-            latencies = new long[total];
-            answered = new CountDownLatch(total);
-        }
-
-        void send(HttpClient client, int slot, long due, byte[] body) {
-            long lag = System.nanoTime() - due;
-            maxLag.accumulateAndGet(lag, Math::max);
-            if (lag > LATE_MS * 1_000_000) {
-                late.incrementAndGet();
-            }
-            try {
-                HttpResponse<String> response = client.send(request(body), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() / 100 == 2) {
-                    ok.incrementAndGet();
-                } else {
-                    non2xx.incrementAndGet();
-                    sampleError.set(response.statusCode() + " " + response.body());
-                }
-            } catch (HttpTimeoutException e) {
-                timeouts.incrementAndGet();
-                sampleError.set(e.toString());
-            } catch (IOException | RuntimeException e) {
-                ioErrors.incrementAndGet();
-                sampleError.set(e.toString());
-            } catch (InterruptedException e) {
-                ioErrors.incrementAndGet();
-                Thread.currentThread().interrupt();
-            } finally {
-                long now = System.nanoTime();
-                latencies[slot] = now - due;
-                lastAnswer.accumulateAndGet(now, Math::max);
-                answered.countDown();
-            }
+    /** One send: its outcome goes to the step's counters. */
+    private void send(SendCounters step, HttpClient client, int slot, long due, byte[] body) {
+        step.sending(due);
+        try {
+            HttpResponse<String> response = client.send(request(body), HttpResponse.BodyHandlers.ofString());
+            step.status(response.statusCode(), response.body());
+        } catch (HttpTimeoutException e) {
+            step.timeout(e.toString());
+        } catch (IOException | RuntimeException e) {
+            step.error(e.toString());
+        } catch (InterruptedException e) {
+            step.error(e.toString());
+            Thread.currentThread().interrupt();
+        } finally {
+            step.done(slot, due);
         }
     }
 
