@@ -20,7 +20,7 @@ public class ApiErrorResponder {
         String body;
         if (cause instanceof ApiException api) {
             status = api.status();
-            body = ApiResponses.errorJson(api.getMessage(), api.errors());
+            body = ApiResponses.errorJson(api.getMessage(), api.errors(), api.data());
         } else {
             status = 500;
             body = ApiResponses.errorJson("Internal server error", List.of());

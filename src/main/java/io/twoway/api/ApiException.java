@@ -8,15 +8,22 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final List<Map<String, Object>> errors;
+    private final Map<String, Object> data;
 
     public ApiException(int status, String message) {
         this(status, message, List.of());
     }
 
     public ApiException(int status, String message, List<Map<String, Object>> errors) {
+        this(status, message, errors, null);
+    }
+
+    /** {@code data}: what the client needs to act on the error (the id of the run in the way, say); may be null. */
+    public ApiException(int status, String message, List<Map<String, Object>> errors, Map<String, Object> data) {
         super(message);
         this.status = status;
         this.errors = List.copyOf(errors);
+        this.data = data;
     }
 
     public static ApiException badRequest(String message) {
@@ -37,5 +44,9 @@ public class ApiException extends RuntimeException {
 
     public List<Map<String, Object>> errors() {
         return errors;
+    }
+
+    public Map<String, Object> data() {
+        return data;
     }
 }

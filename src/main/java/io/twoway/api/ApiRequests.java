@@ -14,6 +14,7 @@ import org.apache.camel.Message;
 /** HTTP API: reading path ids, query parameters and JSON bodies, with the 400 answers every endpoint shares. */
 public final class ApiRequests {
 
+    public static final String ACTOR_HEADER = "X-Actor";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiRequests() {}
@@ -47,6 +48,24 @@ public final class ApiRequests {
         }
         String rule = max == Integer.MAX_VALUE ? "a whole number >= " + min : "a whole number from " + min + " to " + max;
         throw new ApiException(400, "Invalid query parameter " + name, List.of(ApiException.fieldError(name, "must be " + rule)));
+    }
+
+    /** Who asks: the {@code X-Actor} header (trimmed, at most 128 characters), else {@code admin}; kept in audit records. */
+    public static String actor(Message in) {
+        String actor = in.getHeader(ACTOR_HEADER, String.class);
+        return actor == null || actor.isBlank() ? "admin" : actor.strip().substring(0, Math.min(actor.strip().length(), 128));
+    }
+
+    /** An optional true/false query parameter; {@code fallback} when absent. */
+    public static Boolean queryBoolean(Message in, String name, Boolean fallback) {
+        String raw = in.getHeader(name, String.class);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw new ApiException(400, "Invalid query parameter " + name, List.of(ApiException.fieldError(name, "must be true or false")));
     }
 
     /** A page of a list: the total that matches, the window asked for, and its items. */

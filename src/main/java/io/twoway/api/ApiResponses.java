@@ -24,16 +24,28 @@ public final class ApiResponses {
     }
 
     public static Map<String, Object> error(String message, List<Map<String, Object>> errors) {
+        return error(message, errors, null);
+    }
+
+    /** The error envelope; {@code data} only when the error carries some. */
+    public static Map<String, Object> error(String message, List<Map<String, Object>> errors, Map<String, Object> data) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "error");
         body.put("message", message);
         body.put("errors", errors);
+        if (data != null) {
+            body.put("data", data);
+        }
         return body;
     }
 
     public static String errorJson(String message, List<Map<String, Object>> errors) {
+        return errorJson(message, errors, null);
+    }
+
+    public static String errorJson(String message, List<Map<String, Object>> errors, Map<String, Object> data) {
         try {
-            return JSON.writeValueAsString(error(message, errors));
+            return JSON.writeValueAsString(error(message, errors, data));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import org.quartz.CronExpression;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
@@ -44,6 +45,17 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
             bool("AUTO_RESOLVE_CONFLICTS", "twoway.conflicts.auto-resolve"),
             new Rule("STRIPE_WEBHOOK_SECRET", "twoway.webhook.secret", ConfigurationCheck::webhookSecrets,
                     "must be empty or comma-separated whsec_… secrets"),
+            bool("RECONCILIATION_ENABLED", "twoway.reconciliation.enabled"),
+            whole("RECONCILIATION_HOUR", "twoway.reconciliation.hour", 0, 23),
+            whole("RECONCILIATION_MINUTE", "twoway.reconciliation.minute", 0, 59),
+            new Rule("RECONCILIATION_CRON", "twoway.reconciliation.cron", CronExpression::isValidExpression,
+                    "must be a Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. '0 0 2 * * ?'"),
+            bool("RECONCILIATION_AUTO_RESOLVE", "twoway.reconciliation.auto-resolve"),
+            new Rule("RECONCILIATION_SOURCE_OF_TRUTH", "twoway.reconciliation.source-of-truth",
+                    v -> List.of("local", "stripe", "newest").contains(v), "must be one of local, stripe, newest"),
+            whole("RECONCILIATION_GRACE_SECONDS", "twoway.reconciliation.grace-seconds", 0, 86_400),
+            bool("EVENTS_CATCHUP_ENABLED", "twoway.catchup.enabled"),
+            whole("EVENTS_CATCHUP_INTERVAL", "twoway.catchup.interval-seconds", 1, 86_400),
             bool("ENABLE_METRICS", "management.prometheus.metrics.export.enabled"),
             new Rule("STRIPE_API_BASE", "twoway.stripe.api-base", ConfigurationCheck::isHttpUrl, "must be an http(s) URL"));
 

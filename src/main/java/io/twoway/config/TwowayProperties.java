@@ -5,7 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /** Configuration: the typed view of the {@code twoway.*} settings that Java code reads (routes read placeholders). */
 @ConfigurationProperties("twoway")
 public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outbox, Stripe stripe, Webhook webhook,
-                               Conflicts conflicts, Retry retry, Breaker breaker) {
+                               Conflicts conflicts, Reconciliation reconciliation, Catchup catchup, Retry retry,
+                               Breaker breaker) {
 
     /** The API server: where it listens, and its request limits. */
     public record Api(String host, int port, int maxBodyBytes, int maxPageSize, int warmupRequests) {}
@@ -23,6 +24,13 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
 
     /** Conflict handling: the strategy (flag, reject, merge, auto_rename) and whether it may resolve on its own. */
     public record Conflicts(String strategy, boolean autoResolve) {}
+
+    /** Reconciliation and backfill: the schedule, the repair policy, paging, and how a run reports and is watched. */
+    public record Reconciliation(boolean enabled, String cron, boolean autoResolve, String sourceOfTruth, int localPageSize,
+                                 long graceSeconds, long progressLogSeconds, long abandonAfterSeconds) {}
+
+    /** Catch-up from Stripe's event log: how often, how far back each read starts, and how long Stripe keeps events. */
+    public record Catchup(boolean enabled, long intervalSeconds, long overlapSeconds, long retentionDays) {}
 
     /** Redelivery policy for transient failures; delays in seconds as the seed's variables give them. */
     public record Retry(int maxAttempts, double initialDelaySeconds, double maxDelaySeconds) {

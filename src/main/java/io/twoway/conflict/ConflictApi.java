@@ -22,7 +22,6 @@ import org.springframework.stereotype.Component;
 @Component("conflictApi")
 public class ConflictApi {
 
-    static final String ACTOR_HEADER = "X-Actor";
     private static final Set<String> STATUSES = Set.of(Conflict.OPEN, Conflict.AUTO_RESOLVED, Conflict.RESOLVED);
     private static final Set<String> TYPES = Set.of(ConflictPolicy.EMAIL_COLLISION, ConflictPolicy.CONCURRENT_EDIT);
     private static final int MAX_BULK = 1000;
@@ -62,7 +61,7 @@ public class ConflictApi {
     public Map<String, Object> resolve(Exchange exchange) {
         long id = ApiRequests.pathId(exchange.getMessage(), "id", "Conflict");
         Resolution r = resolution(ApiRequests.jsonObject(exchange, maxBodyBytes), false);
-        Conflict resolved = resolver.resolve(id, r.resolution(), r.merged(), actor(exchange));
+        Conflict resolved = resolver.resolve(id, r.resolution(), r.merged(), ApiRequests.actor(exchange.getMessage()));
         return ApiResponses.success("Conflict " + id + " resolved (" + r.resolution() + ")", resolved.toJson());
     }
 
@@ -76,7 +75,7 @@ public class ConflictApi {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("id", id);
             try {
-                resolver.resolve(id, r.resolution(), r.merged(), actor(exchange));
+                resolver.resolve(id, r.resolution(), r.merged(), ApiRequests.actor(exchange.getMessage()));
                 result.put("status", 200);
                 result.put("message", "resolved");
                 resolved++;
@@ -150,10 +149,5 @@ public class ConflictApi {
             throw new ApiException(400, "Invalid resolution request", errors);
         }
         return new Resolution(resolution, merged, ids);
-    }
-
-    private static String actor(Exchange exchange) {
-        String actor = exchange.getMessage().getHeader(ACTOR_HEADER, String.class);
-        return actor == null || actor.isBlank() ? "admin" : actor.strip().substring(0, Math.min(actor.strip().length(), 128));
     }
 }

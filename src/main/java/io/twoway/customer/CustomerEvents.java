@@ -28,6 +28,7 @@ public final class CustomerEvents {
     public static final String ORIGIN_API = "api";
     public static final String ORIGIN_STRIPE = "stripe";
     public static final String ORIGIN_CONFLICT = "conflict";
+    public static final String ORIGIN_RECONCILE = "reconcile";
 
     private CustomerEvents() {}
 }

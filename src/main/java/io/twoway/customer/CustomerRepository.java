@@ -30,6 +30,12 @@ public class CustomerRepository {
                 this::map, name, email, stripeCustomerId, origin);
     }
 
+    /** A deleted customer that stands for a Stripe customer Twoway is about to delete there (reconciliation). */
+    public Customer insertTombstone(String name, String email, String stripeCustomerId, String origin) {
+        return jdbc.queryForObject("insert into customers (name, email, stripe_customer_id, origin, is_active) values (?, ?, ?, ?, false) returning " + COLUMNS,
+                this::map, name, email, stripeCustomerId, origin);
+    }
+
     /** Locks the row, active or not. */
     public Optional<Customer> lock(long id) {
         return jdbc.query("select " + COLUMNS + " from customers where id = ? for update", this::map, id).stream().findFirst();
@@ -77,6 +83,16 @@ public class CustomerRepository {
     public Customer deactivate(long id, String origin) {
         return jdbc.queryForObject("update customers set is_active = false, origin = ?, version = version + 1, updated_at = now() where id = ? returning " + COLUMNS,
                 this::map, origin, id);
+    }
+
+    public Customer reactivate(long id, String origin) {
+        return jdbc.queryForObject("update customers set is_active = true, origin = ?, version = version + 1, updated_at = now() where id = ? returning " + COLUMNS,
+                this::map, origin, id);
+    }
+
+    /** Forgets the Stripe id (the customer is created in Stripe again); not a catalog change. */
+    public void unlinkStripeCustomer(long id) {
+        jdbc.update("update customers set stripe_customer_id = null where id = ?", id);
     }
 
     /** A new version with the same values: the write that carries a push of local values to another system. */

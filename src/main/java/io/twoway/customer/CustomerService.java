@@ -91,8 +91,14 @@ public class CustomerService {
     /** Sends the current values of {@code fields} to the other systems again (a new version, nothing else changes). */
     @Transactional(propagation = Propagation.MANDATORY)
     public Customer push(long id, Collection<String> fields, String origin, String correlationId) {
+        return republish(id, CustomerEvents.UPDATED, fields, origin, correlationId);
+    }
+
+    /** Sends the customer's current state again as an event of {@code type} (a new version, nothing else changes). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Customer republish(long id, String type, Collection<String> fields, String origin, String correlationId) {
         Customer touched = customers.touch(id, origin);
-        emit(CustomerEvents.UPDATED, touched, List.copyOf(fields), correlationId);
+        emit(type, touched, List.copyOf(fields), correlationId);
         return touched;
     }
 

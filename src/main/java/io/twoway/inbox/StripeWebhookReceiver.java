@@ -3,9 +3,6 @@ package io.twoway.inbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.twoway.api.ApiException;
 import io.twoway.api.ApiResponses;
 import io.twoway.config.TwowayProperties;
@@ -55,38 +52,6 @@ public class StripeWebhookReceiver {
         }
     }
 
-    /**
-     * The payload as stored: the verified body itself, unless it holds NUL characters, which PostgreSQL cannot store
-     * in text or jsonb: then the same JSON without them (a valid event must never fail for its content).
-     */
-    private String storable(JsonNode event, String body) {
-        if (!body.contains("\\u0000")) {
-            return body;
-        }
-        try {
-            return json.writeValueAsString(withoutNul(event));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode withoutNul(JsonNode node) {
-        if (node.isTextual()) {
-            return TextNode.valueOf(node.asText().replace("\u0000", ""));
-        }
-        if (node.isObject()) {
-            ObjectNode copy = ((ObjectNode) node).objectNode();
-            node.fields().forEachRemaining(e -> copy.set(e.getKey().replace("\u0000", ""), withoutNul(e.getValue())));
-            return copy;
-        }
-        if (node.isArray()) {
-            ArrayNode copy = ((ArrayNode) node).arrayNode();
-            node.forEach(item -> copy.add(withoutNul(item)));
-            return copy;
-        }
-        return node;
-    }
-
     public Map<String, Object> receive(Exchange exchange) {
         Message in = exchange.getMessage();
         byte[] body = in.getBody(byte[].class);
@@ -118,7 +83,7 @@ public class StripeWebhookReceiver {
         boolean fresh;
         try {
             fresh = inbox.store(id, applier.source(), type, event.get("created").asLong(), objectId.isTextual() ? objectId.asText() : null,
-                    storable(event, new String(body, StandardCharsets.UTF_8)), status);
+                    WebhookInbox.storable(json, event, new String(body, StandardCharsets.UTF_8)), status);
         } catch (DataAccessException | TransactionException e) {
             LOG.error("Could not store Stripe webhook {} ({}): {}", id, type, e.getMessage());
             throw new ApiException(503, "The event could not be stored; the database is unavailable. Retry later.");

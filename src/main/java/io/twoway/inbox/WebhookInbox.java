@@ -1,15 +1,21 @@
 package io.twoway.inbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.twoway.config.TwowayProperties;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -38,6 +44,62 @@ public class WebhookInbox {
                 insert into webhook_events (id, source, type, created, object_id, payload, status)
                 values (?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (id) do nothing
                 """, id, source, type, created, objectId, payload, status) == 1;
+    }
+
+    /**
+     * Stores each event of a batch unless its id is already stored (one round trip); {@code pending} says which types
+     * are applied, the others are stored as ignored. Returns the ids of the new pending events.
+     */
+    public List<String> storeAll(String source, List<JsonNode> events, Predicate<String> pending) {
+        List<Object[]> rows = new ArrayList<>();
+        for (JsonNode event : events) {
+            String type = event.path("type").asText();
+            JsonNode objectId = event.path("data").path("object").path("id");
+            rows.add(new Object[] {event.path("id").asText(), source, type, event.path("created").asLong(),
+                    objectId.isTextual() ? objectId.asText() : null, storable(json, event, null), pending.test(type) ? Outcome.PENDING : Outcome.IGNORED});
+        }
+        int[] stored = jdbc.batchUpdate("""
+                insert into webhook_events (id, source, type, created, object_id, payload, status)
+                values (?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (id) do nothing
+                """, rows);
+        List<String> fresh = new ArrayList<>();
+        for (int i = 0; i < stored.length; i++) {
+            if (stored[i] == 1 && Outcome.PENDING.equals(rows.get(i)[6])) {
+                fresh.add((String) rows.get(i)[0]);
+            }
+        }
+        return fresh;
+    }
+
+    /**
+     * The payload as stored: the event's own text ({@code raw}, or the event written out), unless it holds NUL
+     * characters, which PostgreSQL cannot store in text or jsonb: then the same JSON without them (a valid event must
+     * never fail for its content).
+     */
+    static String storable(ObjectMapper json, JsonNode event, String raw) {
+        try {
+            String text = raw != null ? raw : json.writeValueAsString(event);
+            return text.contains("\\u0000") ? json.writeValueAsString(withoutNul(event)) : text;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode withoutNul(JsonNode node) {
+        if (node.isTextual()) {
+            return TextNode.valueOf(node.asText().replace("\u0000", ""));
+        }
+        if (node.isObject()) {
+            ObjectNode copy = ((ObjectNode) node).objectNode();
+            node.fields().forEachRemaining(e -> copy.set(e.getKey().replace("\u0000", ""), withoutNul(e.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = ((ArrayNode) node).arrayNode();
+            node.forEach(item -> copy.add(withoutNul(item)));
+            return copy;
+        }
+        return node;
     }
 
     /** Locks the event if it is still pending and no one else holds it. */
@@ -137,7 +199,7 @@ public class WebhookInbox {
         return row;
     }
 
-    private com.fasterxml.jackson.databind.JsonNode readTree(String text) {
+    private JsonNode readTree(String text) {
         try {
             return json.readTree(text);
         } catch (JsonProcessingException e) {

@@ -33,14 +33,19 @@ public record RemoteCustomer(String id, String name, String email, boolean delet
                 previous.put(field, text(prev, field));
             }
         }
-        Long localId = null;
-        String metadataId = text(object.path("metadata"), StripeGateway.LOCAL_ID_METADATA);
-        if (metadataId != null && metadataId.matches("[1-9][0-9]{0,17}")) {
-            localId = Long.parseLong(metadataId);
-        }
+        Long localId = localId(text(object.path("metadata"), StripeGateway.LOCAL_ID_METADATA));
         return new RemoteCustomer(id, text(object, "name"), text(object, "email"),
                 DELETED.equals(type) || object.path("deleted").asBoolean(false), localId, previous, prev.isObject(),
                 text(event, "id"), type, event.path("created").asLong(), text(event.path("request"), "idempotency_key"));
+    }
+
+    /** The local customer id a Stripe customer's metadata names, if it names a valid one. */
+    public static Long localId(Map<String, String> metadata) {
+        return metadata == null ? null : localId(metadata.get(StripeGateway.LOCAL_ID_METADATA));
+    }
+
+    private static Long localId(String metadataId) {
+        return metadataId != null && metadataId.matches("[1-9][0-9]{0,17}") ? Long.parseLong(metadataId) : null;
     }
 
     /** The same event, with the customer replaced by what Stripe holds now (ordering by a fresh read). */

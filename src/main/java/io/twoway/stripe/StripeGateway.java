@@ -1,17 +1,30 @@
 package io.twoway.stripe;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
+import com.stripe.model.Customer;
+import com.stripe.model.StripeCollection;
+import com.stripe.net.ApiResource;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
+import com.stripe.param.CustomerListParams;
 import com.stripe.param.CustomerUpdateParams;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * Outward sync: the only place that calls Stripe's customer API. Every write carries the outbox event id as its
  * {@code Idempotency-Key}, and every failure leaves as a {@link StripeSyncException} that says whether to retry.
+ * Reconciliation, catch-up and backfill read through it too, so every call shares the one rate governor.
  */
 @Component
 public class StripeGateway {
@@ -19,11 +32,21 @@ public class StripeGateway {
     /** Metadata key on the Stripe customer that names the local customer id. */
     public static final String LOCAL_ID_METADATA = "twoway_customer_id";
 
+    /** Stripe's largest list page. */
+    public static final int PAGE_LIMIT = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final StripeClient stripe;
 
     public StripeGateway(StripeClient stripe) {
         this.stripe = stripe;
     }
+
+    /** One page of live customers, newest first, after {@code startingAfter} (null: from the newest). */
+    public record CustomerPage(List<Customer> customers, boolean hasMore) {}
+
+    /** One page of events as Stripe rendered them (raw JSON, as a webhook carries them), newest first. */
+    public record EventPage(List<JsonNode> events, boolean hasMore) {}
 
     public String create(long localId, String name, String email, String idempotencyKey) {
         CustomerCreateParams params = CustomerCreateParams.builder()
@@ -56,12 +79,60 @@ public class StripeGateway {
     }
 
     /** The customer as Stripe holds it now (a deleted one as {@code deleted: true}); for ordering what webhooks cannot. */
-    public com.stripe.model.Customer retrieve(String stripeId) {
+    public Customer retrieve(String stripeId) {
         try {
             return stripe.v1().customers().retrieve(stripeId);
         } catch (StripeException e) {
             throw classify(e);
         }
+    }
+
+    /** The customer as Stripe holds it now, deleted ones included; empty when Stripe does not know the id at all. */
+    public Optional<Customer> find(String stripeId) {
+        try {
+            return Optional.of(retrieve(stripeId));
+        } catch (StripeSyncException.Permanent e) {
+            if ("resource_missing".equals(e.stripeCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public CustomerPage listCustomers(String startingAfter) {
+        CustomerListParams.Builder params = CustomerListParams.builder().setLimit((long) PAGE_LIMIT);
+        if (startingAfter != null) {
+            params.setStartingAfter(startingAfter);
+        }
+        try {
+            StripeCollection<Customer> page = stripe.v1().customers().list(params.build());
+            return new CustomerPage(page.getData(), Boolean.TRUE.equals(page.getHasMore()));
+        } catch (StripeException e) {
+            throw classify(e);
+        }
+    }
+
+    /**
+     * One page of {@code customer.*} events created at or after {@code createdGte} (unix seconds). Read raw, because
+     * an event's object is rendered in the API version in force when it was created, which the SDK may not parse.
+     */
+    public EventPage listCustomerEvents(long createdGte, String startingAfter) {
+        String query = "type=" + encode("customer.*") + "&" + encode("created[gte]") + "=" + createdGte + "&limit=" + PAGE_LIMIT
+                + (startingAfter == null ? "" : "&starting_after=" + encode(startingAfter));
+        try {
+            JsonNode page = JSON.readTree(stripe.rawRequest(ApiResource.RequestMethod.GET, "/v1/events?" + query, null).body());
+            List<JsonNode> events = new ArrayList<>();
+            page.path("data").forEach(events::add);
+            return new EventPage(events, page.path("has_more").asBoolean(false));
+        } catch (StripeException e) {
+            throw classify(e);
+        } catch (JsonProcessingException e) {
+            throw new StripeSyncException.Transient("Stripe answered the event list with malformed JSON: " + e.getOriginalMessage(), null, null, e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static RequestOptions key(String idempotencyKey) {

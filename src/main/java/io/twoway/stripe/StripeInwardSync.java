@@ -67,7 +67,8 @@ public class StripeInwardSync implements WebhookApplier {
             return confirmEcho(remote, echo.get());
         }
         Optional<Customer> found = customers.lockByStripeId(remote.id());
-        if (found.isEmpty() && remote.localId() != null) {
+        if (found.isEmpty() && remote.localId() != null && !remote.deleted()) {
+            // never on a delete: a late delete of a Stripe customer that reconciliation replaced must not take its place
             Optional<Customer> byMetadata = customers.lock(remote.localId());
             if (byMetadata.isPresent() && byMetadata.get().stripeCustomerId() != null) {
                 return Outcome.of(Outcome.SKIPPED, "duplicate: local customer " + remote.localId() + " is linked to "

@@ -130,6 +130,25 @@ public class SyncLedger {
                 remote.created(), remote.eventId(), appliedVersion);
     }
 
+    /**
+     * Reconciliation and backfill: Stripe holds these values now and the local catalog agrees with them up to
+     * {@code version} (0: a link that agrees with nothing local yet). The versions only move forward.
+     */
+    public void recordAgreed(long customerId, String stripeId, String name, String email, boolean deleted, long version) {
+        jdbc.update("""
+                insert into sync_state (customer_id, system, external_id, applied_version, name, email, deleted, synced_at)
+                values (?, ?, ?, ?, ?, ?, ?, now())
+                on conflict (customer_id, system) do update set
+                    external_id = excluded.external_id, applied_version = greatest(sync_state.applied_version, excluded.applied_version),
+                    name = excluded.name, email = excluded.email, deleted = excluded.deleted, synced_at = now()
+                """, customerId, SYSTEM, stripeId, version, name, email, deleted);
+    }
+
+    /** Forgets what was agreed with Stripe: the customer is about to be created in Stripe again. */
+    public void forget(long customerId) {
+        jdbc.update("delete from sync_state where customer_id = ? and system = ?", customerId, SYSTEM);
+    }
+
     /** Inward: an event that changes nothing still moves the remote watermark forward. */
     public void advanceRemote(long customerId, RemoteCustomer remote) {
         jdbc.update("""

@@ -1,10 +1,9 @@
 package io.twoway.sandbox;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.regex.Pattern;
 
 /** The /v1/customers endpoints: parameter validation in Stripe's terms, then delegation to {@link CustomerStore}. */
@@ -13,7 +12,7 @@ final class CustomerApi {
     private static final Set<String> WRITE_PARAMS = Set.of("description", "email", "name", "phone", "metadata", "expand");
     private static final Set<String> LIST_PARAMS =
             Set.of("limit", "starting_after", "ending_before", "email", "created", "test_clock", "expand");
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
+    static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
 
     private final CustomerStore store;
 
@@ -52,17 +51,8 @@ final class CustomerApi {
     Map<String, Object> list(Map<String, Object> params) {
         ListParams.rejectUnknown(params, LIST_PARAMS);
         String email = ListParams.string(params, "email");
-        List<ListParams.Item> items = new ArrayList<>();
-        for (ListParams.Item item : store.live()) {
-            if (email != null && !email.equals(item.json().get("email"))) {
-                continue;
-            }
-            if (!ListParams.createdMatches(params.get("created"), item.created())) {
-                continue;
-            }
-            items.add(item);
-        }
-        return ListParams.page("/v1/customers", items, params, store::seqOf, "customer");
+        LongPredicate created = ListParams.createdFilter(params.get("created"));
+        return store.list(c -> (email == null || email.equals(c.email())) && created.test(c.created()), params);
     }
 
     /** The scalar fields present in the request; an empty value means "unset" (null). */

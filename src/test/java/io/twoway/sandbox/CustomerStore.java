@@ -2,38 +2,38 @@ package io.twoway.sandbox;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
-/** Thread-safe customer state; every effective change appends its event to the {@link EventLog} atomically. */
+/** Thread-safe customer state, live ones ordered for paging; every change appends its event to the {@link EventLog}. */
 final class CustomerStore {
 
     static final List<String> SCALAR_FIELDS = List.of("description", "email", "name", "phone");
 
+    /** A known customer (deleted ones stay, for retrieve and for cursors): list position and current snapshot. */
     private static final class Entry {
-        final String id;
         final long seq;
-        final long created;
-        Map<String, Object> json;
+        CustomerSnapshot customer;
         boolean deleted;
 
-        Entry(String id, long seq, long created, Map<String, Object> json) {
-            this.id = id;
+        Entry(long seq, CustomerSnapshot customer) {
             this.seq = seq;
-            this.created = created;
-            this.json = json;
+            this.customer = customer;
         }
     }
 
     private final EventLog events;
     private final Map<String, Entry> byId = new HashMap<>();
+    private final NavigableMap<Long, Entry> live = new TreeMap<>(); // by creation sequence: newest last
     private long nextSeq;
 
     CustomerStore(EventLog events) {
@@ -43,65 +43,41 @@ final class CustomerStore {
     /** Creates a customer from already validated scalar fields (null = unset) and metadata. */
     synchronized Map<String, Object> create(Map<String, String> fields, Map<String, String> metadata,
                                             RequestContext ctx) {
-        String id;
-        do {
-            id = StripeIds.customer();
-        } while (byId.containsKey(id));
-        long created = Instant.now().getEpochSecond();
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("id", id);
-        c.put("object", "customer");
-        c.put("address", null);
-        c.put("balance", 0);
-        c.put("created", created);
-        c.put("currency", null);
-        c.put("default_source", null);
-        c.put("delinquent", false);
-        c.put("description", fields.get("description"));
-        c.put("discount", null);
-        c.put("email", fields.get("email"));
-        c.put("invoice_prefix", StripeIds.invoicePrefix());
-        Map<String, Object> invoiceSettings = new LinkedHashMap<>();
-        invoiceSettings.put("custom_fields", null);
-        invoiceSettings.put("default_payment_method", null);
-        invoiceSettings.put("footer", null);
-        invoiceSettings.put("rendering_options", null);
-        c.put("invoice_settings", invoiceSettings);
-        c.put("livemode", false);
-        c.put("metadata", new LinkedHashMap<>(metadata));
-        c.put("name", fields.get("name"));
-        c.put("next_invoice_sequence", 1);
-        c.put("phone", fields.get("phone"));
-        c.put("preferred_locales", new ArrayList<>());
-        c.put("shipping", null);
-        c.put("tax_exempt", "none");
-        c.put("test_clock", null);
-        byId.put(id, new Entry(id, nextSeq++, created, c));
-        events.append("customer.created", c, null, ctx);
-        return SandboxJson.copy(c);
+        CustomerSnapshot c = add(CustomerSnapshot.of(newId(), Instant.now().getEpochSecond(), fields, metadata));
+        events.append("customer.created", c::json, null, ctx);
+        return c.json();
+    }
+
+    /** Adds already validated customers, oldest first, with their own {@code created} and no event; their ids. */
+    synchronized List<String> seed(List<StripeSandbox.SeedCustomer> seeds) {
+        List<String> ids = new ArrayList<>(seeds.size());
+        for (StripeSandbox.SeedCustomer s : seeds) {
+            Map<String, String> fields = new HashMap<>();
+            fields.put("name", s.name());
+            fields.put("email", s.email());
+            ids.add(add(CustomerSnapshot.of(newId(), s.created(), fields, s.metadata())).id());
+        }
+        return ids;
     }
 
     /**
      * Applies the given scalar fields (null value = unset) and metadata changes (null value = remove key); a
      * {@code clearMetadata} drops all keys first. No event when nothing changed.
      */
-    @SuppressWarnings("unchecked")
     synchronized Map<String, Object> update(String id, Map<String, String> fields, boolean clearMetadata,
                                             Map<String, String> metadata, RequestContext ctx) {
         Entry e = live(id, "id");
-        Map<String, Object> next = SandboxJson.copy(e.json);
+        CustomerSnapshot next = e.customer;
         Map<String, Object> previous = new LinkedHashMap<>();
-        fields.forEach((field, value) -> {
-            if (!Objects.equals(next.get(field), value)) {
-                previous.put(field, next.get(field));
-                next.put(field, value);
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            String old = next.field(field.getKey());
+            if (!Objects.equals(old, field.getValue())) {
+                previous.put(field.getKey(), old);
+                next = next.with(field.getKey(), field.getValue());
             }
-        });
-        Map<String, Object> meta = (Map<String, Object>) next.get("metadata");
-        Map<String, Object> before = new LinkedHashMap<>(meta);
-        if (clearMetadata) {
-            meta.clear();
         }
+        Map<String, String> before = e.customer.metadataMap();
+        Map<String, String> meta = clearMetadata ? new LinkedHashMap<>() : e.customer.metadataMap();
         metadata.forEach((key, value) -> {
             if (value == null) {
                 meta.remove(key);
@@ -121,17 +97,18 @@ final class CustomerStore {
             previous.put("metadata", previousMeta);
         }
         if (previous.isEmpty()) {
-            return SandboxJson.copy(e.json);
+            return e.customer.json();
         }
-        e.json = next;
-        events.append("customer.updated", next, previous, ctx);
-        return SandboxJson.copy(next);
+        e.customer = next.withMetadata(meta);
+        events.append("customer.updated", e.customer::json, previous, ctx);
+        return e.customer.json();
     }
 
     synchronized Map<String, Object> delete(String id, RequestContext ctx) {
         Entry e = live(id, "id");
         e.deleted = true;
-        events.append("customer.deleted", e.json, null, ctx);
+        live.remove(e.seq);
+        events.append("customer.deleted", e.customer::json, null, ctx);
         return deletedShape(id);
     }
 
@@ -145,26 +122,48 @@ final class CustomerStore {
         if (e == null) {
             return Optional.empty();
         }
-        return Optional.of(e.deleted ? deletedShape(id) : SandboxJson.copy(e.json));
+        return Optional.of(e.deleted ? deletedShape(id) : e.customer.json());
     }
 
-    /** Live customers, newest first, as list items. */
-    synchronized List<ListParams.Item> live() {
-        return byId.values().stream()
-                .filter(e -> !e.deleted)
-                .sorted(Comparator.comparingLong((Entry e) -> e.seq).reversed())
-                .map(e -> new ListParams.Item(e.id, e.seq, e.created, SandboxJson.copy(e.json)))
-                .toList();
+    /** One GET /v1/customers page of the live customers passing {@code filter}, newest first. */
+    synchronized Map<String, Object> list(Predicate<CustomerSnapshot> filter, Map<String, Object> params) {
+        return ListParams.page("/v1/customers", live, e -> filter.test(e.customer), e -> e.customer.json(), params,
+                this::seqOf, "customer");
     }
 
-    /** Creation sequence of any known customer (deleted too), or -1. */
-    synchronized long seqOf(String id) {
-        Entry e = byId.get(id);
-        return e == null ? -1 : e.seq;
+    /** Live customers, newest first. */
+    synchronized List<Map<String, Object>> all() {
+        return live.descendingMap().values().stream().map(e -> e.customer.json()).toList();
+    }
+
+    synchronized int liveCount() {
+        return live.size();
     }
 
     synchronized void reset() {
         byId.clear();
+        live.clear();
+    }
+
+    private CustomerSnapshot add(CustomerSnapshot c) {
+        Entry e = new Entry(nextSeq++, c);
+        byId.put(c.id(), e);
+        live.put(e.seq, e);
+        return c;
+    }
+
+    private String newId() {
+        String id;
+        do {
+            id = StripeIds.customer();
+        } while (byId.containsKey(id));
+        return id;
+    }
+
+    /** Creation sequence of any known customer (deleted too, as Stripe accepts them as cursors), or -1. */
+    private long seqOf(String id) {
+        Entry e = byId.get(id);
+        return e == null ? -1 : e.seq;
     }
 
     private Entry live(String id, String param) {

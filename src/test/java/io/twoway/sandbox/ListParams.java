@@ -1,18 +1,20 @@
 package io.twoway.sandbox;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /** Stripe list-endpoint helpers: limit/starting_after/ending_before cursor paging and {@code created[gte]}-style filters. */
 final class ListParams {
-
-    /** One listable object: its id, creation sequence (newest = highest), created second and JSON. */
-    record Item(String id, long seq, long created, Map<String, Object> json) {
-    }
 
     private ListParams() {
     }
@@ -26,11 +28,14 @@ final class ListParams {
     }
 
     /**
-     * Pages a newest-first, already filtered list. {@code cursorSeq} gives the sequence of any object id (also ones
-     * the filter excluded or that were deleted), or -1 when unknown.
+     * One page, newest first, of the objects in {@code bySeq} (keyed by list order, newest = highest) that pass
+     * {@code filter}: walks from the cursor and renders only the returned window, so a page costs O(limit + log n)
+     * plus the objects the filter skips. {@code cursorSeq} gives the key of any object id (also ones the filter
+     * excludes or that were deleted), or -1 when unknown.
      */
-    static Map<String, Object> page(String url, List<Item> newestFirst, Map<String, Object> params,
-                                    ToLongFunction<String> cursorSeq, String objectName) {
+    static <T> Map<String, Object> page(String url, NavigableMap<Long, T> bySeq, Predicate<? super T> filter,
+                                        Function<? super T, Map<String, Object>> render, Map<String, Object> params,
+                                        ToLongFunction<String> cursorSeq, String objectName) {
         int limit = limit(params.get("limit"));
         String after = string(params, "starting_after");
         String before = string(params, "ending_before");
@@ -38,57 +43,49 @@ final class ListParams {
             throw StripeErrors.invalid(null,
                     "You may only specify one of these parameters: ending_before, starting_after.", "ending_before");
         }
-        List<Item> window = new ArrayList<>();
-        boolean hasMore;
+        List<T> window;
         if (before != null) {
             long s = cursor(before, cursorSeq, objectName, "ending_before");
-            for (Item item : newestFirst) {
-                if (item.seq() > s) {
-                    window.add(item);
-                }
-            }
-            hasMore = window.size() > limit;
-            window = window.subList(Math.max(0, window.size() - limit), window.size());
+            window = take(bySeq.tailMap(s, false).values(), filter, limit + 1); // the closest newer ones first
         } else {
-            long s = after == null ? Long.MAX_VALUE : cursor(after, cursorSeq, objectName, "starting_after");
-            for (Item item : newestFirst) {
-                if (item.seq() < s) {
-                    window.add(item);
-                }
-            }
-            hasMore = window.size() > limit;
-            window = window.subList(0, Math.min(limit, window.size()));
+            NavigableMap<Long, T> older = after == null ? bySeq
+                    : bySeq.headMap(cursor(after, cursorSeq, objectName, "starting_after"), false);
+            window = take(older.descendingMap().values(), filter, limit + 1);
+        }
+        boolean hasMore = window.size() > limit;
+        window = window.subList(0, Math.min(limit, window.size()));
+        if (before != null) {
+            Collections.reverse(window);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("object", "list");
-        out.put("data", window.stream().map(Item::json).toList());
+        out.put("data", window.stream().map(render).toList());
         out.put("has_more", hasMore);
         out.put("url", url);
         return out;
     }
 
-    /** True when {@code created} passes a {@code created=<ts>} or {@code created[gt|gte|lt|lte]=<ts>} filter. */
-    static boolean createdMatches(Object filter, long created) {
+    /** A {@code created=<ts>} or {@code created[gt|gte|lt|lte]=<ts>} filter (null = any), validated up front. */
+    static LongPredicate createdFilter(Object filter) {
         if (filter == null) {
-            return true;
+            return created -> true;
         }
         if (!(filter instanceof Map<?, ?> range)) {
-            return created == integer(filter, "created");
+            long exact = integer(filter, "created");
+            return created -> created == exact;
         }
+        LongPredicate all = created -> true;
         for (Map.Entry<?, ?> e : range.entrySet()) {
             long bound = integer(e.getValue(), "created[" + e.getKey() + "]");
-            boolean ok = switch (String.valueOf(e.getKey())) {
-                case "gt" -> created > bound;
-                case "gte" -> created >= bound;
-                case "lt" -> created < bound;
-                case "lte" -> created <= bound;
+            all = all.and(switch (String.valueOf(e.getKey())) {
+                case "gt" -> created -> created > bound;
+                case "gte" -> created -> created >= bound;
+                case "lt" -> created -> created < bound;
+                case "lte" -> created -> created <= bound;
                 default -> throw StripeErrors.unknownParameter("created[" + e.getKey() + "]");
-            };
-            if (!ok) {
-                return false;
-            }
+            });
         }
-        return true;
+        return all;
     }
 
     static String string(Map<String, Object> params, String name) {
@@ -122,6 +119,18 @@ final class ListParams {
         } catch (NumberFormatException e) {
             throw StripeErrors.invalid(null, "Invalid integer: " + raw, param);
         }
+    }
+
+    /** The first {@code max} items of the walk that pass the filter. */
+    private static <T> List<T> take(Iterable<T> walk, Predicate<? super T> filter, int max) {
+        List<T> out = new ArrayList<>(max);
+        for (Iterator<T> it = walk.iterator(); it.hasNext() && out.size() < max; ) {
+            T item = it.next();
+            if (filter.test(item)) {
+                out.add(item);
+            }
+        }
+        return out;
     }
 
     private static long cursor(String id, ToLongFunction<String> cursorSeq, String objectName, String param) {

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local-run controls under {@code /_sandbox/} (webhook pause, faults, forged events, delivery and request logs), JSON
- * in and out; no API key, and never in the request log, the rate limit or the injected faults.
+ * Local-run controls under {@code /_sandbox/} (webhook pause, faults, forged events, delivery and request logs, seeded
+ * customers), JSON in and out; no API key, and never in the request log, the rate limit or the injected faults.
  */
 final class SandboxControls implements HttpHandler {
 
@@ -81,6 +81,8 @@ final class SandboxControls implements HttpHandler {
             case "GET /_sandbox/webhooks/deliveries":
                 return SandboxResponse.ok(
                         list(sandbox.webhookDeliveries().stream().map(SandboxControls::json).toList()));
+            case "POST /_sandbox/customers/seed":
+                return SandboxResponse.ok(list(sandbox.seedCustomers(CustomerSeeds.fromJson(object(body)))));
             case "GET /_sandbox/requests":
                 return SandboxResponse.ok(list(sandbox.requests().stream().map(SandboxControls::json).toList()));
             default:
@@ -195,7 +197,7 @@ final class SandboxControls implements HttpHandler {
         throw StripeErrors.invalid(null, "Invalid integer: " + SandboxJson.write(raw), name);
     }
 
-    private static Map<String, Object> list(List<Map<String, Object>> data) {
+    private static Map<String, Object> list(List<?> data) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("object", "list");
         out.put("data", data);

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** JSON serialisation and deep-copy helpers for the sandbox's map-based objects. */
+/** JSON serialisation, and the deep frozen copies handed to tests, for the sandbox's map-based objects. */
 final class SandboxJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,22 +31,6 @@ final class SandboxJson {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    /** Deep, mutable copy of a JSON-like tree (maps, lists, scalars). */
-    @SuppressWarnings("unchecked")
-    static <T> T copy(T value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
-            return (T) out;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
-            list.forEach(v -> out.add(copy(v)));
-            return (T) out;
-        }
-        return value;
     }
 
     /** Deep, unmodifiable copy, for handing state to tests. */

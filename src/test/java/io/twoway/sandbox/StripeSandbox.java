@@ -17,7 +17,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A stateful local stand-in for the Stripe customers/events API and webhooks; lifecycle and test-facing API. */
 public final class StripeSandbox implements AutoCloseable {
 
-    private static final long MAX_CREATED = 1L << 38; // the event list's order key needs created < 2^39
+    /**
+     * A customer that existed before the sandbox started: no event, no webhook (its events are older than Stripe's 30
+     * days).
+     */
+    public record SeedCustomer(String name, String email, Map<String, String> metadata, long created) {
+    }
+
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        // The JDK server writes a response's headers and body separately: with Nagle's algorithm and the client's
+        // delayed ACK, that costs ~40 ms a response. Read once, when the JVM's first HttpServer starts.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -92,7 +107,22 @@ public final class StripeSandbox implements AutoCloseable {
 
     /** Live (not deleted) customers, newest first. */
     public List<Map<String, Object>> customers() {
-        return customers.live().stream().map(i -> SandboxJson.frozen(i.json())).toList();
+        return customers.all().stream().map(SandboxJson::frozen).toList();
+    }
+
+    /** How many live (not deleted) customers there are. */
+    public int customerCount() {
+        return customers.liveCount();
+    }
+
+    /**
+     * Adds the customers as if created long ago, oldest first in the list given; returns their new ids in the same
+     * order. Like any customer they list by creation sequence, so newer than every customer that exists now whatever
+     * their {@code created} (unix seconds); "" names, emails and metadata values mean unset. All or nothing: a bad one
+     * throws {@link IllegalArgumentException} and adds none.
+     */
+    public List<String> seedCustomers(List<SeedCustomer> customers) {
+        return List.copyOf(this.customers.seed(CustomerSeeds.validated(customers)));
     }
 
     /** Any known customer; deleted ones as {@code {"id","object","deleted":true}}. */
@@ -199,10 +229,11 @@ public final class StripeSandbox implements AutoCloseable {
         if (object == null) {
             throw new IllegalArgumentException("data.object is required");
         }
-        if (created <= 0 || created > MAX_CREATED) {
+        if (created <= 0 || created > EventLog.MAX_CREATED) {
             throw new IllegalArgumentException("created must be unix seconds: " + created);
         }
-        return SandboxJson.frozen(events.append(type, object, previousAttributes,
+        Map<String, Object> frozen = SandboxJson.frozen(object);
+        return SandboxJson.frozen(events.append(type, () -> frozen, previousAttributes,
                 new RequestContext(null, idempotencyKey), created));
     }
 

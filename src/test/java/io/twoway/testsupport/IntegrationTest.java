@@ -32,7 +32,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "twoway.webhook.sweep-interval-ms=500",
         "twoway.webhook.sweep-after-seconds=1",
         "spring.datasource.hikari.connection-timeout=1000",
-        "twoway.api.port=0"
+        "twoway.api.port=0",
+        // the schedule and the catch-up run where a test asks for them (ReconciliationTest, CatchupTest)
+        "twoway.reconciliation.enabled=false",
+        "twoway.catchup.enabled=false"
 })
 public abstract class IntegrationTest {
 
