@@ -276,10 +276,12 @@ create table sync_cursors (
 );
 
 -- Backfill: one import of every Stripe customer; cursor is the last Stripe id done (Stripe lists newest first).
--- status: running, completed, failed, stopped (by an admin; resumable).
+-- status: running, completed, failed, stopped (by an admin; resumable). owner: the token of the thread that runs it
+-- now; a start, a resume or a takeover issues a new one, so a thread that was stopped can never commit a page again.
 create table backfill_runs (
     id           bigserial    primary key,
     status       varchar(16)  not null,
+    owner        varchar(64),
     requested_by varchar(128),
     cursor       varchar(255),
     counts       jsonb        not null default '{}',

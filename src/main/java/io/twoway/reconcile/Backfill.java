@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Backfill {
 
     public static final String RUN_HEADER = "TwowayBackfillId";
+    public static final String OWNER_HEADER = "TwowayBackfillOwner";
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     private static final String COLUMNS = "id, status, requested_by, cursor, counts::text as counts, error, started_at, heartbeat_at, finished_at";
 
@@ -95,30 +97,33 @@ public class Backfill {
         this.abandonAfterSeconds = properties.reconciliation().abandonAfterSeconds();
     }
 
+    /** The right to run one backfill: its id and the owner token its page commits must carry. */
+    public record Claim(long id, String owner) {}
+
     /**
      * Starts a backfill, or resumes the last one from its cursor when it was stopped or failed (or its instance died);
      * {@code restart} starts from the newest Stripe customer again. Throws {@link InProgress} while one is running.
      */
-    public long start(String requestedBy, boolean restart) {
+    public Claim start(String requestedBy, boolean restart) {
         Optional<Map<String, Object>> last = latest();
         if (last.isPresent() && "running".equals(last.get().get("status"))) {
             long id = (Long) last.get().get("id");
-            if (claimAbandoned(id)) {
-                return id;
-            }
-            throw new InProgress(id);
+            return claimAbandoned(id).orElseThrow(() -> new InProgress(id));
         }
+        String owner = UUID.randomUUID().toString();
         if (!restart && last.isPresent() && List.of("stopped", "failed").contains(last.get().get("status"))) {
             long id = (Long) last.get().get("id");
-            if (jdbc.update("update backfill_runs set status = 'running', error = null, finished_at = null, heartbeat_at = now() where id = ? and status in ('stopped', 'failed')", id) == 1) {
+            if (jdbc.update("update backfill_runs set status = 'running', owner = ?, error = null, finished_at = null, heartbeat_at = now()"
+                    + " where id = ? and status in ('stopped', 'failed')", owner, id) == 1) {
                 LOG.info("Backfill {} resumed from {} by {}", id, last.get().get("cursor"), requestedBy);
-                return id;
+                return new Claim(id, owner);
             }
         }
         try {
-            long id = jdbc.queryForObject("insert into backfill_runs (status, requested_by) values ('running', ?) returning id", Long.class, requestedBy);
+            long id = jdbc.queryForObject("insert into backfill_runs (status, owner, requested_by) values ('running', ?, ?) returning id",
+                    Long.class, owner, requestedBy);
             LOG.info("Backfill {} started by {}", id, requestedBy);
-            return id;
+            return new Claim(id, owner);
         } catch (DuplicateKeyException e) {
             throw new InProgress(latest().map(r -> (Long) r.get("id")).orElse(0L));
         }
@@ -133,15 +138,18 @@ public class Backfill {
 
     /** The {@code backfill-resume} step: takes over a running backfill whose instance stopped beating. */
     public void resumeAbandoned(Exchange exchange) {
-        latest().filter(r -> "running".equals(r.get("status"))).map(r -> (Long) r.get("id")).filter(this::claimAbandoned).ifPresent(id -> {
-            LOG.warn("Backfill {} was abandoned by its instance; resuming it here from its cursor", id);
-            exchange.getMessage().setHeader(RUN_HEADER, id);
+        latest().filter(r -> "running".equals(r.get("status"))).flatMap(r -> claimAbandoned((Long) r.get("id"))).ifPresent(claim -> {
+            LOG.warn("Backfill {} was abandoned by its instance; resuming it here from its cursor", claim.id());
+            exchange.getMessage().setHeader(RUN_HEADER, claim.id());
+            exchange.getMessage().setHeader(OWNER_HEADER, claim.owner());
         });
     }
 
-    private boolean claimAbandoned(long id) {
-        return jdbc.update("update backfill_runs set heartbeat_at = now() where id = ? and status = 'running' and heartbeat_at < now() - make_interval(secs => ?)",
-                id, (double) abandonAfterSeconds) == 1;
+    private Optional<Claim> claimAbandoned(long id) {
+        String owner = UUID.randomUUID().toString();
+        boolean claimed = jdbc.update("update backfill_runs set owner = ?, heartbeat_at = now()"
+                + " where id = ? and status = 'running' and heartbeat_at < now() - make_interval(secs => ?)", owner, id, (double) abandonAfterSeconds) == 1;
+        return claimed ? Optional.of(new Claim(id, owner)) : Optional.empty();
     }
 
     public Optional<Map<String, Object>> latest() {
@@ -163,10 +171,11 @@ public class Backfill {
 
     /** The {@code backfill-run} step. */
     public void run(Exchange exchange) {
-        run(exchange.getMessage().getHeader(RUN_HEADER, Long.class));
+        run(new Claim(exchange.getMessage().getHeader(RUN_HEADER, Long.class), exchange.getMessage().getHeader(OWNER_HEADER, String.class)));
     }
 
-    public void run(long id) {
+    public void run(Claim claim) {
+        long id = claim.id();
         Map<String, Object> row = latest().filter(r -> r.get("id").equals(id)).orElseThrow();
         RunProgress progress = new RunProgress();
         @SuppressWarnings("unchecked")
@@ -177,24 +186,25 @@ public class Backfill {
         String what = "Backfill " + id;
         MDC.put("correlationId", "backfill-" + id);
         try (AutoCloseable tracking = ticker.track(what, progress, () -> jdbc.update(
-                "update backfill_runs set heartbeat_at = now() where id = ? and status = 'running'", id))) {
+                "update backfill_runs set heartbeat_at = now() where id = ? and status = 'running' and owner = ?", id, claim.owner()))) {
             progress.phase("importing");
             StripeGateway.CustomerPage page;
             do {
                 String after = cursor;
                 page = StripeRetry.call("Listing Stripe customers", retry, () -> stripe.listCustomers(after));
                 if (!page.customers().isEmpty()) {
-                    importPage(id, page.customers(), progress);
+                    importPage(claim, page.customers(), progress);
                     cursor = page.customers().get(page.customers().size() - 1).getId();
                 }
             } while (page.hasMore() && !page.customers().isEmpty());
-            jdbc.update("update backfill_runs set status = 'completed', finished_at = now() where id = ? and status = 'running'", id);
+            jdbc.update("update backfill_runs set status = 'completed', finished_at = now() where id = ? and status = 'running' and owner = ?",
+                    id, claim.owner());
             LOG.info("{} completed: {}", what, progress.counters());
         } catch (Stopped e) {
             LOG.info("{} stopped at {}: {}", what, cursor, progress.counters());
         } catch (Exception e) {
-            jdbc.update("update backfill_runs set status = 'failed', error = ?, finished_at = now() where id = ? and status = 'running'",
-                    e.getClass().getSimpleName() + ": " + e.getMessage(), id);
+            jdbc.update("update backfill_runs set status = 'failed', error = ?, finished_at = now() where id = ? and status = 'running' and owner = ?",
+                    e.getClass().getSimpleName() + ": " + e.getMessage(), id, claim.owner());
             LOG.error("{} failed at {}; POST /admin/backfill resumes it from there", what, cursor, e);
         } finally {
             MDC.remove("correlationId");
@@ -202,10 +212,10 @@ public class Backfill {
     }
 
     /** One page in one transaction with its cursor; a unique-email race with a concurrent write retries the page. */
-    private void importPage(long id, List<Customer> page, RunProgress progress) {
+    private void importPage(Claim claim, List<Customer> page, RunProgress progress) {
         for (int attempt = 1; ; attempt++) {
             try {
-                Map<String, Long> counts = tx.execute(status -> importPageOnce(id, page, progress));
+                Map<String, Long> counts = tx.execute(status -> importPageOnce(claim, page, progress));
                 counts.forEach(progress::count);
                 progress.processed(page.size());
                 return;
@@ -213,12 +223,12 @@ public class Backfill {
                 if (attempt == 3) {
                     throw e;
                 }
-                LOG.info("Backfill {}: a local write raced this page; importing it again", id);
+                LOG.info("Backfill {}: a local write raced this page; importing it again", claim.id());
             }
         }
     }
 
-    private Map<String, Long> importPageOnce(long id, List<Customer> page, RunProgress progress) {
+    private Map<String, Long> importPageOnce(Claim claim, List<Customer> page, RunProgress progress) {
         Map<String, Long> counts = new HashMap<>();
         List<String> ids = page.stream().map(Customer::getId).toList();
         Set<String> linked = new HashSet<>(jdbc.query(con -> array(con.prepareStatement(
@@ -233,15 +243,15 @@ public class Backfill {
         jdbc.query(con -> array(con.prepareStatement(LOCAL + " where c.is_active and lower(c.email) = any(?)"), con.createArrayOf("text", emails.toArray())),
                 rs -> { Local l = local(rs); byEmail.put(l.email().toLowerCase(Locale.ROOT), l); });
         for (Customer c : page) {
-            String outcome = importOne(id, c, linked, byId, byEmail);
+            String outcome = importOne(claim.id(), c, linked, byId, byEmail);
             counts.merge(outcome, 1L, Long::sum);
         }
         counts.merge("processed", (long) page.size(), Long::sum);
         Map<String, Long> total = new LinkedHashMap<>(progress.counters());
         counts.forEach((k, v) -> total.merge(k, v, Long::sum));
         String cursor = page.get(page.size() - 1).getId();
-        if (jdbc.update("update backfill_runs set cursor = ?, counts = ?::jsonb, heartbeat_at = now() where id = ? and status = 'running'",
-                cursor, write(total), id) == 0) {
+        if (jdbc.update("update backfill_runs set cursor = ?, counts = ?::jsonb, heartbeat_at = now() where id = ? and status = 'running' and owner = ?",
+                cursor, write(total), claim.id(), claim.owner()) == 0) {
             throw new Stopped();
         }
         return counts;

@@ -26,13 +26,15 @@ public class BackfillApi {
     public Map<String, Object> start(Exchange exchange) {
         Message in = exchange.getMessage();
         boolean restart = ApiRequests.queryBoolean(in, "restart", false);
-        long id;
+        Backfill.Claim claim;
         try {
-            id = backfill.start(ApiRequests.actor(in), restart);
+            claim = backfill.start(ApiRequests.actor(in), restart);
         } catch (Backfill.InProgress e) {
             throw new ApiException(409, e.getMessage() + "; GET /admin/backfill shows its progress", List.of(), Map.of("running_backfill_id", e.runningId()));
         }
+        long id = claim.id();
         in.setHeader(Backfill.RUN_HEADER, id);
+        in.setHeader(Backfill.OWNER_HEADER, claim.owner());
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         in.setHeader("Location", "/admin/backfill");
         Map<String, Object> data = new LinkedHashMap<>(backfill.latest().orElseThrow());

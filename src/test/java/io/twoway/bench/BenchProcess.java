@@ -25,13 +25,17 @@ final class BenchProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** {@code java [jvmOptions] args...}, output to {@code log} (or to the caller when {@code log} is null). */
-    static BenchProcess java(List<String> jvmOptions, List<String> args, Path log) throws IOException {
+    /**
+     * {@code java [jvmOptions] args...} with {@code environment} added to this JVM's, output to {@code log} (or to the
+     * caller when {@code log} is null).
+     */
+    static BenchProcess java(List<String> jvmOptions, List<String> args, Map<String, String> environment, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         if (log != null) {
             Files.createDirectories(log.getParent());
             builder.redirectOutput(log.toFile());
@@ -44,7 +48,7 @@ final class BenchProcess implements AutoCloseable {
         List<String> full = new ArrayList<>(List.of("-cp", Path.of("target", "test-classes").toAbsolutePath().toString(),
                 LoadGenerator.class.getName()));
         full.addAll(args);
-        try (BenchProcess generator = java(List.of("-Xmx1g", "-XX:+UseSerialGC"), full, null)) {
+        try (BenchProcess generator = java(List.of("-Xmx1g", "-XX:+UseSerialGC"), full, Map.of(), null)) {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(generator.process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     lines.accept(line);

@@ -12,10 +12,10 @@ record BenchSettings(Set<String> parts, int events, int warmupEvents, int rounds
                      List<Integer> webhookRates, int webhookSeconds, int webhookWarmupSeconds,
                      Map<String, List<String>> coldVariants, int coldRate, int coldSeconds, List<String> serviceJvmOptions,
                      int warmupRate, int warmupSeconds, List<Integer> createRates, List<Integer> readRates, int stepSeconds,
-                     int budgetRestRate, int budgetSeconds, int stripeRateLimit) {
+                     int budgetRestRate, int budgetSeconds, int stripeRateLimit, int reconcileCustomers, int reconcilePlanted) {
 
-    /** The parts {@code -Dbench.only=a,b} may name; unset runs service and relay (webhooks is asked for by name). */
-    static final List<String> PARTS = List.of("service", "relay", "webhooks");
+    /** The parts {@code -Dbench.only=a,b} may name; unset runs service and relay (webhooks and reconcile are asked for by name). */
+    static final List<String> PARTS = List.of("service", "relay", "webhooks", "reconcile");
 
     static BenchSettings fromSystemProperties() {
         String only = System.getProperty("bench.only", "").trim();
@@ -48,7 +48,9 @@ record BenchSettings(Set<String> parts, int events, int warmupEvents, int rounds
                 intProp("bench.step-seconds", 20),
                 intProp("bench.budget.rest-rate", 250),
                 intProp("bench.budget.seconds", 40),
-                intProp("bench.stripe-rate-limit", 25));
+                intProp("bench.stripe-rate-limit", 25),
+                intProp("bench.reconcile.customers", 100_000),
+                intProp("bench.reconcile.planted", 300));
     }
 
     boolean runs(String part) {

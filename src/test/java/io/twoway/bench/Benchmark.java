@@ -13,14 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Twoway benchmark (not a test); prints one table. Three parts; {@code -Dbench.only=service,relay,webhooks} picks
- * some, and without it service and relay run:
+ * Twoway benchmark (not a test); prints one table. Four parts; {@code -Dbench.only=service,relay,webhooks,reconcile}
+ * picks some, and without it service and relay run:
  * <ul>
  *   <li>{@code service}: the service as a jar in its own JVM, an open-loop generator in another ({@link ServiceLoad}):
  *       cold start, REST create rates, reads, and the Stripe budget used while the API is loaded;</li>
  *   <li>{@code relay}: outbox relay throughput (the Camel route vs a plain-JDBC baseline) and commit-to-Kafka latency,
  *       with Twoway in this JVM;</li>
- *   <li>{@code webhooks}: open-loop webhook ingest, with Twoway in this JVM.</li>
+ *   <li>{@code webhooks}: open-loop webhook ingest, with Twoway in this JVM;</li>
+ *   <li>{@code reconcile}: one full reconciliation run of the service jar over 100k customers on both sides, with
+ *       planted mismatches, Stripe limited to 25 requests/s ({@link ReconcileLoad}).</li>
  * </ul>
  * PostgreSQL (zonky), the KRaft broker and the Stripe sandbox run as in the tests.
  */
@@ -68,6 +70,9 @@ public final class Benchmark {
             try (TwowayInstance app = TwowayInstance.start(infra, "bench_webhooks", settings.batchSizes().get(0), settings.pollIntervalMs())) {
                 webhookIngest(app);
             }
+        }
+        if (settings.runs("reconcile")) {
+            new ReconcileLoad(infra, settings, table).run();
         }
     }
 

@@ -177,11 +177,11 @@ final class ServiceLoad {
 
     private Service start(List<String> jvmOptions) throws Exception {
         Benchmark.progress("starting the service jar" + (jvmOptions.isEmpty() ? "" : " with " + String.join(" ", jvmOptions)));
-        return Service.start(jar, jvmOptions, infra, Path.of("target", "bench", "service-" + runId + "-" + (generatorRuns + 1) + ".log"));
+        return Service.start(jar, jvmOptions, Map.of(), infra, Path.of("target", "bench", "service-" + runId + "-" + (generatorRuns + 1) + ".log"));
     }
 
     /** The PostgreSQL server process (its backends are its children), found through a backend's parent. */
-    private static Optional<ProcessHandle> postgresServer(LocalInfrastructure infra) throws SQLException {
+    static Optional<ProcessHandle> postgresServer(LocalInfrastructure infra) throws SQLException {
         String url = infra.jdbcUrl != null ? infra.jdbcUrl : infra.properties().get("spring.datasource.url");
         if (url == null) {
             return Optional.empty();
@@ -193,7 +193,7 @@ final class ServiceLoad {
         }
     }
 
-    private static Path serviceJar() throws IOException {
+    static Path serviceJar() throws IOException {
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("target"), "twoway-*.jar")) {
             for (Path p : jars) {
                 return p.toAbsolutePath();
@@ -206,15 +206,19 @@ final class ServiceLoad {
     static final class Service implements AutoCloseable {
         final BenchProcess process;
         final int port;
+        final int managementPort;
         final double readySeconds;
 
-        private Service(BenchProcess process, int port, double readySeconds) {
+        private Service(BenchProcess process, int port, int managementPort, double readySeconds) {
             this.process = process;
             this.port = port;
+            this.managementPort = managementPort;
             this.readySeconds = readySeconds;
         }
 
-        static Service start(Path jar, List<String> jvmOptions, LocalInfrastructure infra, Path log) throws Exception {
+        /** Starts the jar with {@code environment} (variables such as {@code STRIPE_RATE_LIMIT}) and waits until it is ready. */
+        static Service start(Path jar, List<String> jvmOptions, Map<String, String> environment, LocalInfrastructure infra, Path log)
+                throws Exception {
             int port = freePort();
             int managementPort = freePort();
             List<String> args = new ArrayList<>(List.of("-jar", jar.toString()));
@@ -227,7 +231,7 @@ final class ServiceLoad {
             args.add("--camel.component.jolokia.enabled=false");
             args.add("--logging.level.root=WARN");
             long launched = System.nanoTime();
-            BenchProcess process = BenchProcess.java(jvmOptions, args, log);
+            BenchProcess process = BenchProcess.java(jvmOptions, args, environment, log);
             infra.stripe.webhook("http://127.0.0.1:" + port + "/webhooks/stripe", WEBHOOK_SECRET);
             HttpClient client = HttpClient.newHttpClient();
             URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
@@ -239,7 +243,7 @@ final class ServiceLoad {
                 try {
                     if (client.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return new Service(process, port, (System.nanoTime() - launched) / 1e9);
+                        return new Service(process, port, managementPort, (System.nanoTime() - launched) / 1e9);
                     }
                 } catch (IOException e) {
                     // not listening yet

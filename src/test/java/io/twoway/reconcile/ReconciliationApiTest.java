@@ -5,21 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.twoway.testsupport.Http;
-import io.twoway.testsupport.IntegrationTest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * The reconciliation admin API, every answer: a run started and refused while another runs, reports and their
  * paged mismatches, single and bulk resolution with its audit trail, and each bad request answered 400, 404 or 409
  * with nothing changed.
  */
-@TestPropertySource(properties = "twoway.reconciliation.grace-seconds=1")
-class ReconciliationApiTest extends IntegrationTest {
+class ReconciliationApiTest extends ReconcileIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -8,7 +8,6 @@ import com.stripe.StripeClient;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.CustomerUpdateParams;
 import io.twoway.testsupport.Http;
-import io.twoway.testsupport.IntegrationTest;
 import io.twoway.testsupport.LocalInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Reconciliation end to end against the sandbox: drift planted on either side (a Stripe change whose webhook was
@@ -26,8 +24,7 @@ import org.springframework.test.context.TestPropertySource;
  * nothing, and auto-resolve brings both sides into agreement under each source of truth with one Stripe write per
  * repair towards Stripe and none towards local.
  */
-@TestPropertySource(properties = "twoway.reconciliation.grace-seconds=1")
-class ReconciliationTest extends IntegrationTest {
+class ReconciliationTest extends ReconcileIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 

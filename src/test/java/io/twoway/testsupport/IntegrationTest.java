@@ -33,6 +33,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "twoway.webhook.sweep-after-seconds=1",
         "spring.datasource.hikari.connection-timeout=1000",
         "twoway.api.port=0",
+        // several test contexts (and the cluster test's second instance) share this JVM: Jolokia on any free port
+        "camel.component.jolokia.server-config.port=0",
         // the schedule and the catch-up run where a test asks for them (ReconciliationTest, CatchupTest)
         "twoway.reconciliation.enabled=false",
         "twoway.catchup.enabled=false"
