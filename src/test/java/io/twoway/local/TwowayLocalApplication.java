@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 
 /**
  * Local run ({@code ./mvnw spring-boot:test-run}): starts embedded PostgreSQL, a KRaft Kafka broker and the Stripe
@@ -64,6 +65,8 @@ public final class TwowayLocalApplication {
                   Stripe sandbox   {}   (API key {}, GET {}/v1/customers)
                   Webhooks         sandbox -> http://localhost:{}/webhooks/stripe (signed; controls at {}/_sandbox/webhooks)
                   Conflicts        http://localhost:{}/admin/conflicts
+                  Reconciliation   {} (POST /admin/reconciliation/run; reports at /admin/reconciliation/reports)
+                  Backfill         POST /admin/backfill imports what Stripe held before; catch-up: /admin/catchup
                   Health, metrics  http://localhost:{}/actuator/health, /actuator/prometheus
 
                 Try it:
@@ -72,6 +75,11 @@ public final class TwowayLocalApplication {
                   curl -s localhost:{}/customers                                                     # both, synced
                 """, port, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
                 infra.kafka.getBrokersAsString(), infra.stripe.baseUrl(), LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(),
-                port, infra.stripe.baseUrl(), port, managementPort, port, LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
+                port, infra.stripe.baseUrl(), port, schedule(context.getEnvironment()), managementPort, port, LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
+    }
+
+    private static String schedule(Environment env) {
+        return Boolean.parseBoolean(env.getProperty("twoway.reconciliation.enabled", "true"))
+                ? "cron '" + env.getProperty("twoway.reconciliation.cron") + "'" : "schedule off";
     }
 }

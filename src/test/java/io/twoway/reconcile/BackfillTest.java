@@ -118,6 +118,7 @@ class BackfillTest extends ReconcileIntegrationTest {
         long importedAtStop = ids.stream().filter(id -> count("select count(*) from customers where stripe_customer_id = ?", id) == 1).count();
         assertThat(importedAtStop).as("stopped part-way").isLessThan(ids.size());
         assertThat(http().delete("/admin/backfill").status()).as("nothing left to stop").isEqualTo(409);
+        assertThat(http().post("/admin/backfill?restart=maybe", "").status()).isEqualTo(400);
 
         Instant resumed = Instant.now();
         Http.Reply resume = http().post("/admin/backfill", "");
