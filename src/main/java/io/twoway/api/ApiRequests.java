@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,6 +67,36 @@ public final class ApiRequests {
             return Boolean.parseBoolean(raw);
         }
         throw new ApiException(400, "Invalid query parameter " + name, List.of(ApiException.fieldError(name, "must be true or false")));
+    }
+
+    /** Adds a field error for each field of the body that is not {@code allowed}. */
+    public static void unknownFields(JsonNode body, Set<String> allowed, List<Map<String, Object>> errors) {
+        body.fieldNames().forEachRemaining(field -> {
+            if (!allowed.contains(field)) {
+                errors.add(ApiException.fieldError(field, "unknown field"));
+            }
+        });
+    }
+
+    /**
+     * The {@code ids} of a bulk request: 1 to {@code max} positive whole numbers, duplicates dropped; a field error for
+     * anything else.
+     */
+    public static List<Long> ids(JsonNode body, int max, String what, List<Map<String, Object>> errors) {
+        JsonNode idsNode = body.get("ids");
+        if (idsNode == null || !idsNode.isArray() || idsNode.isEmpty() || idsNode.size() > max) {
+            errors.add(ApiException.fieldError("ids", "must be a list of 1 to " + max + " " + what + " ids"));
+            return List.of();
+        }
+        Set<Long> unique = new LinkedHashSet<>();
+        idsNode.forEach(n -> {
+            if (n.isIntegralNumber() && n.canConvertToLong() && n.asLong() > 0) {
+                unique.add(n.asLong());
+            } else {
+                errors.add(ApiException.fieldError("ids", "every id must be a positive whole number, not " + n));
+            }
+        });
+        return List.copyOf(unique);
     }
 
     /** A page of a list: the total that matches, the window asked for, and its items. */

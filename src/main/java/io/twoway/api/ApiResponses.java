@@ -2,9 +2,11 @@ package io.twoway.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /** HTTP API: the response envelopes, {@code {"status":"success",...}} and {@code {"status":"error",...}}. */
 public final class ApiResponses {
@@ -21,6 +23,33 @@ public final class ApiResponses {
         }
         body.put("data", data);
         return body;
+    }
+
+    /**
+     * A bulk request's answer: each id is handled on its own ({@code one} returns what it did, or throws an
+     * {@link ApiException}), and the answer says per id what happened (200, or the error's status and reason).
+     */
+    public static Map<String, Object> bulk(List<Long> ids, String what, LongFunction<String> one) {
+        List<Map<String, Object>> results = new ArrayList<>();
+        int resolved = 0;
+        for (long id : ids) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("id", id);
+            try {
+                result.put("message", one.apply(id));
+                result.put("status", 200);
+                resolved++;
+            } catch (ApiException e) {
+                result.put("message", e.getMessage());
+                result.put("status", e.status());
+            }
+            results.add(result);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("resolved", resolved);
+        data.put("failed", results.size() - resolved);
+        data.put("results", results);
+        return success(resolved + " of " + results.size() + " " + what + " resolved", data);
     }
 
     public static Map<String, Object> error(String message, List<Map<String, Object>> errors) {

@@ -8,9 +8,7 @@ import io.twoway.config.TwowayProperties;
 import io.twoway.customer.CustomerEvents;
 import io.twoway.customer.CustomerInput;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,42 +65,19 @@ public class ConflictApi {
 
     /** Resolves each id on its own; the answer says, per id, what happened (200, 404 or 409 with the reason). */
     public Map<String, Object> resolveBulk(Exchange exchange) {
-        JsonNode body = ApiRequests.jsonObject(exchange, maxBodyBytes);
-        Resolution r = resolution(body, true);
-        List<Map<String, Object>> results = new ArrayList<>();
-        int resolved = 0;
-        for (long id : r.ids()) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("id", id);
-            try {
-                resolver.resolve(id, r.resolution(), r.merged(), ApiRequests.actor(exchange.getMessage()));
-                result.put("status", 200);
-                result.put("message", "resolved");
-                resolved++;
-            } catch (ApiException e) {
-                result.put("status", e.status());
-                result.put("message", e.getMessage());
-            }
-            results.add(result);
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("resolved", resolved);
-        data.put("failed", results.size() - resolved);
-        data.put("results", results);
-        return ApiResponses.success(resolved + " of " + results.size() + " conflict(s) resolved", data);
+        Resolution r = resolution(ApiRequests.jsonObject(exchange, maxBodyBytes), true);
+        String actor = ApiRequests.actor(exchange.getMessage());
+        return ApiResponses.bulk(r.ids(), "conflict(s)", id -> {
+            resolver.resolve(id, r.resolution(), r.merged(), actor);
+            return "resolved";
+        });
     }
 
     private record Resolution(String resolution, Map<String, String> merged, List<Long> ids) {}
 
     private static Resolution resolution(JsonNode body, boolean bulk) {
         List<Map<String, Object>> errors = new ArrayList<>();
-        Set<String> allowed = bulk ? Set.of("ids", "resolution", "merged") : Set.of("resolution", "merged");
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!allowed.contains(field)) {
-                errors.add(ApiException.fieldError(field, "unknown field"));
-            }
-        }
+        ApiRequests.unknownFields(body, bulk ? Set.of("ids", "resolution", "merged") : Set.of("resolution", "merged"), errors);
         String resolution = body.path("resolution").isTextual() ? body.get("resolution").asText() : null;
         if (resolution == null || !ConflictResolver.RESOLUTIONS.contains(resolution)) {
             errors.add(ApiException.fieldError("resolution", "must be one of " + String.join(", ", ConflictResolver.RESOLUTIONS)));
@@ -128,23 +103,7 @@ public class ConflictApi {
         } else if (mergedNode != null && !mergedNode.isNull()) {
             errors.add(ApiException.fieldError("merged", "only allowed with manual_merge"));
         }
-        List<Long> ids = new ArrayList<>();
-        if (bulk) {
-            JsonNode idsNode = body.get("ids");
-            if (idsNode == null || !idsNode.isArray() || idsNode.isEmpty() || idsNode.size() > MAX_BULK) {
-                errors.add(ApiException.fieldError("ids", "must be a list of 1 to " + MAX_BULK + " conflict ids"));
-            } else {
-                Set<Long> unique = new LinkedHashSet<>();
-                idsNode.forEach(n -> {
-                    if (n.canConvertToLong() && n.isIntegralNumber() && n.asLong() > 0) {
-                        unique.add(n.asLong());
-                    } else {
-                        errors.add(ApiException.fieldError("ids", "every id must be a positive whole number, not " + n));
-                    }
-                });
-                ids.addAll(unique);
-            }
-        }
+        List<Long> ids = bulk ? ApiRequests.ids(body, MAX_BULK, "conflict", errors) : List.of();
         if (!errors.isEmpty()) {
             throw new ApiException(400, "Invalid resolution request", errors);
         }

@@ -1,8 +1,5 @@
 package io.twoway.reconcile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.model.Customer;
 import io.twoway.config.TwowayProperties;
 import io.twoway.conflict.Conflict;
@@ -51,20 +48,6 @@ public class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     private static final String COLUMNS = "id, status, requested_by, cursor, counts::text as counts, error, started_at, heartbeat_at, finished_at";
 
-    /** A backfill cannot start: one is running. */
-    public static class InProgress extends RuntimeException {
-        private final long runningId;
-
-        InProgress(long runningId) {
-            super("Backfill " + runningId + " is in progress");
-            this.runningId = runningId;
-        }
-
-        public long runningId() {
-            return runningId;
-        }
-    }
-
     /** The run was stopped by an admin (or taken over) between two pages. */
     private static class Stopped extends RuntimeException {
         Stopped() {
@@ -79,12 +62,11 @@ public class Backfill {
     private final ConflictStore conflicts;
     private final ConflictPolicy policy;
     private final ProgressTicker ticker;
-    private final ObjectMapper json;
     private final TwowayProperties.Retry retry;
     private final long abandonAfterSeconds;
 
     public Backfill(StripeGateway stripe, JdbcTemplate jdbc, TransactionTemplate tx, SyncLedger ledger, ConflictStore conflicts,
-                    ConflictPolicy policy, ProgressTicker ticker, ObjectMapper json, TwowayProperties properties) {
+                    ConflictPolicy policy, ProgressTicker ticker, TwowayProperties properties) {
         this.stripe = stripe;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -92,7 +74,6 @@ public class Backfill {
         this.conflicts = conflicts;
         this.policy = policy;
         this.ticker = ticker;
-        this.json = json;
         this.retry = properties.retry();
         this.abandonAfterSeconds = properties.reconciliation().abandonAfterSeconds();
     }
@@ -102,13 +83,13 @@ public class Backfill {
 
     /**
      * Starts a backfill, or resumes the last one from its cursor when it was stopped or failed (or its instance died);
-     * {@code restart} starts from the newest Stripe customer again. Throws {@link InProgress} while one is running.
+     * {@code restart} starts from the newest Stripe customer again. Throws {@link RunInProgress} while one is running.
      */
     public Claim start(String requestedBy, boolean restart) {
         Optional<Map<String, Object>> last = latest();
         if (last.isPresent() && "running".equals(last.get().get("status"))) {
             long id = (Long) last.get().get("id");
-            return claimAbandoned(id).orElseThrow(() -> new InProgress(id));
+            return claimAbandoned(id).orElseThrow(() -> new RunInProgress("Backfill", id));
         }
         String owner = UUID.randomUUID().toString();
         if (!restart && last.isPresent() && List.of("stopped", "failed").contains(last.get().get("status"))) {
@@ -125,7 +106,7 @@ public class Backfill {
             LOG.info("Backfill {} started by {}", id, requestedBy);
             return new Claim(id, owner);
         } catch (DuplicateKeyException e) {
-            throw new InProgress(latest().map(r -> (Long) r.get("id")).orElse(0L));
+            throw new RunInProgress("Backfill", latest().map(r -> (Long) r.get("id")).orElse(0L));
         }
     }
 
@@ -159,7 +140,7 @@ public class Backfill {
             row.put("status", rs.getString("status"));
             row.put("requested_by", rs.getString("requested_by"));
             row.put("cursor", rs.getString("cursor"));
-            row.put("counts", read(rs.getString("counts")));
+            row.put("counts", JsonText.read(rs.getString("counts")));
             row.put("error", rs.getString("error"));
             for (String column : List.of("started_at", "heartbeat_at", "finished_at")) {
                 OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
@@ -186,7 +167,7 @@ public class Backfill {
         String what = "Backfill " + id;
         MDC.put("correlationId", "backfill-" + id);
         try (AutoCloseable tracking = ticker.track(what, progress, () -> jdbc.update(
-                "update backfill_runs set heartbeat_at = now() where id = ? and status = 'running' and owner = ?", id, claim.owner()))) {
+                "update backfill_runs set heartbeat_at = now() where id = ? and status = 'running' and owner = ?", id, claim.owner()) == 1)) {
             progress.phase("importing");
             StripeGateway.CustomerPage page;
             do {
@@ -251,7 +232,7 @@ public class Backfill {
         counts.forEach((k, v) -> total.merge(k, v, Long::sum));
         String cursor = page.get(page.size() - 1).getId();
         if (jdbc.update("update backfill_runs set cursor = ?, counts = ?::jsonb, heartbeat_at = now() where id = ? and status = 'running' and owner = ?",
-                cursor, write(total), claim.id(), claim.owner()) == 0) {
+                cursor, JsonText.write(total), claim.id(), claim.owner()) == 0) {
             throw new Stopped();
         }
         return counts;
@@ -323,19 +304,5 @@ public class Backfill {
         ledger.recordAgreed(customerId, c.getId(), c.getName(), c.getEmail(), false, 0);
     }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private Map<String, Object> read(String text) {
-        try {
-            return text == null ? Map.of() : json.readValue(text, new TypeReference<Map<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

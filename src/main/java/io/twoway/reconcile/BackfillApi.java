@@ -29,7 +29,7 @@ public class BackfillApi {
         Backfill.Claim claim;
         try {
             claim = backfill.start(ApiRequests.actor(in), restart);
-        } catch (Backfill.InProgress e) {
+        } catch (RunInProgress e) {
             throw new ApiException(409, e.getMessage() + "; GET /admin/backfill shows its progress", List.of(), Map.of("running_backfill_id", e.runningId()));
         }
         long id = claim.id();

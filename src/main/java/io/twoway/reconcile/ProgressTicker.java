@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -32,12 +33,17 @@ public class ProgressTicker implements DisposableBean {
         this.logEveryMs = properties.reconciliation().progressLogSeconds() * 1000;
     }
 
-    /** Starts tracking; closing the handle stops it. */
-    public AutoCloseable track(String what, RunProgress progress, Runnable persist) {
+    /**
+     * Starts tracking; closing the handle stops it. {@code persist} answers false when the run's row is no longer its
+     * own (another instance closed it as abandoned): the progress is then marked lost, and the run stops.
+     */
+    public AutoCloseable track(String what, RunProgress progress, BooleanSupplier persist) {
         AtomicLong lastLog = new AtomicLong(System.currentTimeMillis());
         ScheduledFuture<?> task = ticker.scheduleAtFixedRate(() -> {
             try {
-                persist.run();
+                if (!persist.getAsBoolean()) {
+                    progress.lose();
+                }
             } catch (RuntimeException e) {
                 LOG.warn("{}: progress not saved: {}", what, e.getMessage());
             }

@@ -11,6 +11,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -30,6 +31,10 @@ public class Reconciler {
 
     public static final String REPORT_HEADER = "TwowayReportId";
     static final String AUTO_ACTOR = "auto:reconciliation";
+    private static final String KIND = "kind:";
+    private static final String STATUS = "status:";
+    private static final String STRIPE_LISTED = "stripe_listed";
+    private static final String LOCAL_COMPARED = "local_compared";
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
     private final ReconciliationStore store;
@@ -52,7 +57,7 @@ public class Reconciler {
     }
 
     /**
-     * Opens a report for a new run; a null option takes its setting. Throws {@link ReconciliationStore.RunInProgress}.
+     * Opens a report for a new run; a null option takes its setting. Throws {@link RunInProgress}.
      */
     public long start(String trigger, String requestedBy, Instant scheduledFor, Boolean autoResolve, Boolean dryRun, String sourceOfTruth) {
         long id = store.start(trigger, requestedBy, scheduledFor, autoResolve != null ? autoResolve : settings.autoResolve(),
@@ -66,7 +71,7 @@ public class Reconciler {
         Date fireTime = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
         try {
             exchange.getMessage().setHeader(REPORT_HEADER, start("schedule", "scheduler", fireTime == null ? null : fireTime.toInstant(), null, false, null));
-        } catch (ReconciliationStore.RunInProgress e) {
+        } catch (RunInProgress e) {
             LOG.warn("Scheduled reconciliation skipped: {}", e.getMessage());
         }
     }
@@ -86,7 +91,7 @@ public class Reconciler {
         long startNanos = System.nanoTime();
         String status = "completed";
         String error = null;
-        try (AutoCloseable tracking = ticker.track(what, progress, () -> store.progress(reportId, progress.toJson(), progress.counters()))) {
+        try (AutoCloseable tracking = ticker.track(what, progress, () -> store.progress(reportId, progressJson(progress), counts(progress)))) {
             store.clearStaging();
             long localTotal = store.countCustomers();
             progress.phase("listing_stripe");
@@ -109,9 +114,9 @@ public class Reconciler {
             } catch (RuntimeException e) {
                 LOG.warn("{}: staging table not emptied: {}", what, e.getMessage());
             }
-            store.finish(reportId, status, progress.toJson(), progress.counters(), error);
+            store.finish(reportId, status, progressJson(progress), counts(progress), error);
             meters.timer("twoway.reconciliation.runs", "status", status).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-            LOG.info("{} {}: {}; mismatches {}", what, status, progress.describe(), progress.counters());
+            LOG.info("{} {}: {}; mismatches {}", what, status, progress.describe(), counts(progress));
             MDC.remove("correlationId");
         }
     }
@@ -121,12 +126,13 @@ public class Reconciler {
         long listed = 0;
         StripeGateway.CustomerPage page;
         do {
-            checkInterrupted();
+            progress.checkStillOurs();
             String cursor = after;
             page = StripeRetry.call("Listing Stripe customers", retry, () -> stripe.listCustomers(cursor));
             store.stage(page.customers());
             listed += page.customers().size();
             progress.processed(page.customers().size());
+            progress.count(STRIPE_LISTED, page.customers().size());
             progress.total(Math.max(listed, localTotal) + localTotal, page.hasMore());
             if (!page.customers().isEmpty()) {
                 after = page.customers().get(page.customers().size() - 1).getId();
@@ -139,7 +145,7 @@ public class Reconciler {
         long after = 0;
         List<MismatchRules.LocalRow> chunk;
         do {
-            checkInterrupted();
+            progress.checkStillOurs();
             chunk = store.localChunk(after, settings.localPageSize());
             OffsetDateTime now = OffsetDateTime.now();
             for (MismatchRules.LocalRow row : chunk) {
@@ -161,7 +167,7 @@ public class Reconciler {
                 }
             }
             progress.processed(chunk.size());
-            progress.count("local_compared", chunk.size());
+            progress.count(LOCAL_COMPARED, chunk.size());
             if (!chunk.isEmpty()) {
                 after = chunk.get(chunk.size() - 1).id();
             }
@@ -172,7 +178,7 @@ public class Reconciler {
         String after = "";
         List<MismatchRules.RemoteRow> chunk;
         do {
-            checkInterrupted();
+            progress.checkStillOurs();
             chunk = store.remoteOnlyChunk(after, settings.localPageSize());
             OffsetDateTime now = OffsetDateTime.now();
             for (MismatchRules.RemoteRow row : chunk) {
@@ -189,7 +195,7 @@ public class Reconciler {
     private void record(long reportId, List<MismatchRules.Finding> findings, MismatchRules.Remote remote, boolean autoResolve, RunProgress progress) {
         for (MismatchRules.Finding f : findings) {
             long id = store.insertMismatch(reportId, f);
-            progress.count(f.kind(), 1);
+            progress.count(KIND + f.kind(), 1);
             meters.counter("twoway.reconciliation.mismatches", "kind", f.kind()).increment();
             String status = Mismatch.OPEN;
             if (autoResolve && (f.automatic() || MismatchRules.RESOLVE_CONFLICT.equals(f.action()))) {
@@ -203,18 +209,34 @@ public class Reconciler {
                     LOG.warn("Mismatch {} ({} of customer {}): repair failed", id, f.kind(), f.customerId(), e);
                 }
             }
-            progress.count("status_" + status, 1);
+            progress.count(STATUS + status, 1);
         }
+    }
+
+    /** The report's progress: the run's phase, processed, total, percent, rate, and how far each side has been read. */
+    private static Map<String, Object> progressJson(RunProgress progress) {
+        Map<String, Object> json = progress.toJson();
+        json.put(STRIPE_LISTED, progress.counter(STRIPE_LISTED));
+        json.put(LOCAL_COMPARED, progress.counter(LOCAL_COMPARED));
+        return json;
+    }
+
+    /** The report's counts: mismatches by kind and by status. */
+    private static Map<String, Object> counts(RunProgress progress) {
+        Map<String, Long> byKind = new TreeMap<>();
+        Map<String, Long> byStatus = new TreeMap<>();
+        progress.counters().forEach((name, n) -> {
+            if (name.startsWith(KIND)) {
+                byKind.put(name.substring(KIND.length()), n);
+            } else if (name.startsWith(STATUS)) {
+                byStatus.put(name.substring(STATUS.length()), n);
+            }
+        });
+        return Map.of("by_kind", byKind, "by_status", byStatus);
     }
 
     static MismatchRules.Remote remote(Customer customer) {
         return Boolean.TRUE.equals(customer.getDeleted()) ? MismatchRules.Remote.GONE
                 : new MismatchRules.Remote(false, customer.getName(), customer.getEmail());
-    }
-
-    private static void checkInterrupted() {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new IllegalStateException("interrupted: the service is stopping");
-        }
     }
 }

@@ -8,9 +8,7 @@ import io.twoway.config.TwowayProperties;
 import io.twoway.stripe.StripeGateway;
 import io.twoway.stripe.StripeSyncException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +53,7 @@ public class ReconciliationApi {
         long id;
         try {
             id = reconciler.start("manual", ApiRequests.actor(in), null, autoResolve, dryRun, sourceOfTruth);
-        } catch (ReconciliationStore.RunInProgress e) {
+        } catch (RunInProgress e) {
             throw new ApiException(409, e.getMessage() + "; wait for it to finish", List.of(), Map.of("running_report_id", e.runningId()));
         }
         in.setHeader(Reconciler.REPORT_HEADER, id);
@@ -105,27 +103,7 @@ public class ReconciliationApi {
     public Map<String, Object> resolveBulk(Exchange exchange) {
         Resolution r = resolution(ApiRequests.jsonObject(exchange, maxBodyBytes), true);
         String actor = ApiRequests.actor(exchange.getMessage());
-        List<Map<String, Object>> results = new ArrayList<>();
-        int resolved = 0;
-        for (long id : r.ids()) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("id", id);
-            try {
-                Mismatch m = resolve(id, r, actor);
-                result.put("status", 200);
-                result.put("message", "resolved (" + m.action() + ")");
-                resolved++;
-            } catch (ApiException e) {
-                result.put("status", e.status());
-                result.put("message", e.getMessage());
-            }
-            results.add(result);
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("resolved", resolved);
-        data.put("failed", results.size() - resolved);
-        data.put("results", results);
-        return ApiResponses.success(resolved + " of " + results.size() + " mismatch(es) resolved", data);
+        return ApiResponses.bulk(r.ids(), "mismatch(es)", id -> "resolved (" + resolve(id, r, actor).action() + ")");
     }
 
     private Mismatch resolve(long id, Resolution r, String actor) {
@@ -160,13 +138,7 @@ public class ReconciliationApi {
 
     private static Resolution resolution(JsonNode body, boolean bulk) {
         List<Map<String, Object>> errors = new ArrayList<>();
-        Set<String> allowed = bulk ? Set.of("ids", "resolution_action", "direction") : Set.of("resolution_action", "direction");
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!allowed.contains(field)) {
-                errors.add(ApiException.fieldError(field, "unknown field"));
-            }
-        }
+        ApiRequests.unknownFields(body, bulk ? Set.of("ids", "resolution_action", "direction") : Set.of("resolution_action", "direction"), errors);
         String direction = body.path("direction").isTextual() ? body.get("direction").asText() : null;
         if (direction == null || !Mismatch.DIRECTIONS.contains(direction)) {
             errors.add(ApiException.fieldError("direction", "must be one of " + String.join(", ", Mismatch.DIRECTIONS)));
@@ -180,23 +152,7 @@ public class ReconciliationApi {
                 action = actionNode.asText();
             }
         }
-        List<Long> ids = new ArrayList<>();
-        if (bulk) {
-            JsonNode idsNode = body.get("ids");
-            if (idsNode == null || !idsNode.isArray() || idsNode.isEmpty() || idsNode.size() > MAX_BULK) {
-                errors.add(ApiException.fieldError("ids", "must be a list of 1 to " + MAX_BULK + " mismatch ids"));
-            } else {
-                Set<Long> unique = new LinkedHashSet<>();
-                idsNode.forEach(n -> {
-                    if (n.isIntegralNumber() && n.canConvertToLong() && n.asLong() > 0) {
-                        unique.add(n.asLong());
-                    } else {
-                        errors.add(ApiException.fieldError("ids", "every id must be a positive whole number, not " + n));
-                    }
-                });
-                ids.addAll(unique);
-            }
-        }
+        List<Long> ids = bulk ? ApiRequests.ids(body, MAX_BULK, "mismatch", errors) : List.of();
         if (!errors.isEmpty()) {
             throw new ApiException(400, "Invalid resolution request", errors);
         }

@@ -1,8 +1,5 @@
 package io.twoway.reconcile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.model.Customer;
 import io.twoway.stripe.RemoteCustomer;
 import io.twoway.stripe.SyncLedger;
@@ -14,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,26 +31,10 @@ public class ReconciliationStore {
             id, report_id, customer_id, stripe_customer_id, kind, field, local_value, remote_value, local_version, action, direction,
             status, note, conflict_id, resolved_by, resolved_at, detected_at""";
 
-    /** A run cannot start: another one is in progress. */
-    public static class RunInProgress extends RuntimeException {
-        private final long runningId;
-
-        RunInProgress(long runningId) {
-            super("Reconciliation " + runningId + " is in progress");
-            this.runningId = runningId;
-        }
-
-        public long runningId() {
-            return runningId;
-        }
-    }
-
     private final JdbcTemplate jdbc;
-    private final ObjectMapper json;
 
-    public ReconciliationStore(JdbcTemplate jdbc, ObjectMapper json) {
+    public ReconciliationStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.json = json;
     }
 
     /**
@@ -73,7 +55,7 @@ public class ReconciliationStore {
                     """, Long.class, trigger, requestedBy, scheduledFor == null ? null : Timestamp.from(scheduledFor), autoResolve, dryRun,
                     sourceOfTruth);
         } catch (DuplicateKeyException e) {
-            throw new RunInProgress(running().orElse(0L));
+            throw new RunInProgress("Reconciliation", running().orElse(0L));
         }
     }
 
@@ -81,16 +63,17 @@ public class ReconciliationStore {
         return jdbc.queryForList("select id from reconciliation_reports where status = 'running'", Long.class).stream().findFirst();
     }
 
-    public void progress(long reportId, Map<String, Object> progress, Map<String, ?> counts) {
-        jdbc.update("update reconciliation_reports set progress = ?::jsonb, counts = ?::jsonb, heartbeat_at = now() where id = ? and status = 'running'",
-                write(progress), write(counts), reportId);
+    /** Writes the progress of a running report (its heartbeat); false when the report is not running any more. */
+    public boolean progress(long reportId, Map<String, Object> progress, Map<String, ?> counts) {
+        return jdbc.update("update reconciliation_reports set progress = ?::jsonb, counts = ?::jsonb, heartbeat_at = now() where id = ? and status = 'running'",
+                JsonText.write(progress), JsonText.write(counts), reportId) == 1;
     }
 
     public void finish(long reportId, String status, Map<String, Object> progress, Map<String, ?> counts, String error) {
         jdbc.update("""
                 update reconciliation_reports set status = ?, progress = ?::jsonb, counts = ?::jsonb, error = ?, finished_at = now(),
                     heartbeat_at = now() where id = ?
-                """, status, write(progress), write(counts), error, reportId);
+                """, status, JsonText.write(progress), JsonText.write(counts), error, reportId);
     }
 
     public Optional<Map<String, Object>> report(long id) {
@@ -108,7 +91,7 @@ public class ReconciliationStore {
     /** The last run that finished, for the catch-up's gap: a completed full run closes it. */
     public Optional<OffsetDateTime> lastCompletedStart() {
         return jdbc.queryForList("select max(started_at) from reconciliation_reports where status = 'completed' and not dry_run",
-                OffsetDateTime.class).stream().filter(java.util.Objects::nonNull).findFirst();
+                OffsetDateTime.class).stream().filter(Objects::nonNull).findFirst();
     }
 
     // ---- staging: the Stripe side of the running comparison
@@ -212,7 +195,7 @@ public class ReconciliationStore {
                     resolved_at = now() where id = ?
                 """, status, action, direction, note, conflictId, actor, id);
         jdbc.update("insert into reconciliation_audit (mismatch_id, action, direction, actor, detail) values (?, ?, ?, ?, ?::jsonb)",
-                id, action, direction, actor, write(detail));
+                id, action, direction, actor, JsonText.write(detail));
     }
 
     /** An automatic repair that could not be made: the mismatch stays open, and says why. */
@@ -228,7 +211,7 @@ public class ReconciliationStore {
                     row.put("action", rs.getString("action"));
                     row.put("direction", rs.getString("direction"));
                     row.put("actor", rs.getString("actor"));
-                    row.put("detail", read(rs.getString("detail")));
+                    row.put("detail", JsonText.read(rs.getString("detail")));
                     row.put("at", rs.getObject("at", OffsetDateTime.class).toString());
                     return row;
                 }, mismatchId);
@@ -247,8 +230,8 @@ public class ReconciliationStore {
         row.put("started_at", time(rs, "started_at"));
         row.put("finished_at", time(rs, "finished_at"));
         row.put("heartbeat_at", time(rs, "heartbeat_at"));
-        row.put("progress", read(rs.getString("progress")));
-        row.put("counts", read(rs.getString("counts")));
+        row.put("progress", JsonText.read(rs.getString("progress")));
+        row.put("counts", JsonText.read(rs.getString("counts")));
         row.put("error", rs.getString("error"));
         return row;
     }
@@ -271,19 +254,5 @@ public class ReconciliationStore {
         return n == null ? 0 : n;
     }
 
-    private String write(Object value) {
-        try {
-            return value == null ? null : json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private Map<String, Object> read(String text) {
-        try {
-            return text == null ? null : json.readValue(text, new TypeReference<Map<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

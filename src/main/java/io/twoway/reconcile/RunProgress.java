@@ -20,6 +20,22 @@ public final class RunProgress {
     private volatile String phase = "starting";
     private volatile Long total;
     private volatile boolean totalEstimated;
+    private volatile boolean lost;
+
+    /** The run's row is no longer its own: another instance took it for abandoned. */
+    public void lose() {
+        lost = true;
+    }
+
+    /** Stops the run between two pages when the service is stopping or the run lost its row. */
+    public void checkStillOurs() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted: the service is stopping");
+        }
+        if (lost) {
+            throw new IllegalStateException("another instance closed this run as abandoned");
+        }
+    }
 
     public void phase(String phase) {
         this.phase = phase;

@@ -1,8 +1,6 @@
 package io.twoway.reconcile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twoway.config.TwowayProperties;
 import io.twoway.inbox.WebhookApplier;
 import io.twoway.inbox.WebhookInbox;
@@ -43,19 +41,17 @@ public class StripeEventsCatchup {
     private final WebhookApplier applier;
     private final ReconciliationStore reports;
     private final JdbcTemplate jdbc;
-    private final ObjectMapper json;
     private final TwowayProperties.Catchup settings;
     private final TwowayProperties.Retry retry;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
 
     public StripeEventsCatchup(StripeGateway stripe, WebhookInbox inbox, List<WebhookApplier> appliers, ReconciliationStore reports,
-                               JdbcTemplate jdbc, ObjectMapper json, TwowayProperties properties) {
+                               JdbcTemplate jdbc, TwowayProperties properties) {
         this.stripe = stripe;
         this.inbox = inbox;
         this.applier = appliers.stream().filter(a -> SyncLedger.SYSTEM.equals(a.source())).findFirst().orElseThrow();
         this.reports = reports;
         this.jdbc = jdbc;
-        this.json = json;
         this.settings = properties.catchup();
         this.retry = properties.retry();
     }
@@ -107,7 +103,7 @@ public class StripeEventsCatchup {
             read += page.events().size();
             fresh.addAll(inbox.storeAll(applier.source(), page.events(), applier::handles));
             for (JsonNode event : page.events()) {
-                if (event.path("created").asLong() > newest) {
+                if (event.path("created").asLong() > newest || (newestId == null && event.path("created").asLong() == newest)) {
                     newest = event.path("created").asLong();
                     newestId = event.path("id").asText();
                 }
@@ -124,7 +120,7 @@ public class StripeEventsCatchup {
         jdbc.update("""
                 update sync_cursors set created = greatest(created, ?), last_event_id = coalesce(?, last_event_id), last_run_at = now(),
                     last_result = ?::jsonb, last_error = null, updated_at = now() where name = ?
-                """, newest, newestId, write(result), CURSOR);
+                """, newest, newestId, JsonText.write(result), CURSOR);
         closeGapAfterReconciliation();
         if (!fresh.isEmpty()) {
             LOG.info("Event catch-up: {} event(s) read, {} missed by webhooks are now in the inbox", read, fresh.size());
@@ -161,7 +157,7 @@ public class StripeEventsCatchup {
             status.put("last_event_id", rs.getString(2));
             OffsetDateTime lastRun = rs.getObject(3, OffsetDateTime.class);
             status.put("last_run_at", lastRun == null ? null : lastRun.toString());
-            status.put("last_result", read(rs.getString(4)));
+            status.put("last_result", JsonText.read(rs.getString(4)));
             status.put("last_error", rs.getString(5));
             OffsetDateTime gap = rs.getObject(6, OffsetDateTime.class);
             status.put("full_reconciliation_required", gap != null);
@@ -170,19 +166,5 @@ public class StripeEventsCatchup {
         return status;
     }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private Object read(String text) {
-        try {
-            return text == null ? null : json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

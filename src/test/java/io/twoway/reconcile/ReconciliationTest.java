@@ -99,6 +99,16 @@ class ReconciliationTest extends ReconcileIntegrationTest {
         return count("select count(*) from outbox_events where aggregate_id = ?", String.valueOf(id));
     }
 
+    /** Two agreed customers: the first renamed in Stripe (its webhook lost), the second renamed locally (its event lost). */
+    private record Drift(long remoteChanged, long localChanged) {}
+
+    private Drift renamedOnEachSide(String prefix) throws Exception {
+        Drift drift = new Drift(synced(prefix + " A"), synced(prefix + " B"));
+        renameInStripeWebhookLost(stripeId(drift.remoteChanged()), prefix + " A (Stripe)");
+        renameLocallyEventLost(drift.localChanged(), prefix + " B (local)");
+        return drift;
+    }
+
     // ---- running
 
     /** Starts a run with the given query, waits for it to end and returns its report. */
@@ -182,7 +192,9 @@ class ReconciliationTest extends ReconcileIntegrationTest {
         assertThat(dup.path("kind").asText()).isEqualTo("duplicate");
         assertThat(dup.path("customer_id").asLong()).isEqualTo(duplicated);
         assertThat(dup.path("local_value").asText()).isEqualTo(stripeId(duplicated));
-        assertThat(report.path("counts").path("duplicate").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(report.path("counts").path("by_kind").path("duplicate").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(report.path("counts").path("by_status").path("open").asLong()).isGreaterThanOrEqualTo(6);
+        assertThat(report.path("progress").path("local_compared").asLong()).isGreaterThanOrEqualTo(5);
         assertThat(report.path("progress").path("phase").asText()).isEqualTo("done");
         assertThat(report.path("progress").path("percent").asDouble()).isEqualTo(100.0);
         assertThat(report.path("trigger").asText()).isEqualTo("manual");
@@ -210,10 +222,9 @@ class ReconciliationTest extends ReconcileIntegrationTest {
 
     @Test
     void autoResolveUnderNewestTakesTheSideThatChanged() throws Exception {
-        long remoteChanged = synced("Newest A");
-        long localChanged = synced("Newest B");
-        renameInStripeWebhookLost(stripeId(remoteChanged), "Newest A (Stripe)");
-        renameLocallyEventLost(localChanged, "Newest B (local)");
+        Drift drift = renamedOnEachSide("Newest");
+        long remoteChanged = drift.remoteChanged();
+        long localChanged = drift.localChanged();
         long outboxA = outboxEvents(remoteChanged);
         Instant start = Instant.now();
 
@@ -232,10 +243,9 @@ class ReconciliationTest extends ReconcileIntegrationTest {
 
     @Test
     void autoResolveUnderLocalPushesTheCatalogToStripe() throws Exception {
-        long remoteChanged = synced("Local A");
-        long localChanged = synced("Local B");
-        renameInStripeWebhookLost(stripeId(remoteChanged), "Local A (Stripe)");
-        renameLocallyEventLost(localChanged, "Local B (local)");
+        Drift drift = renamedOnEachSide("Local");
+        long remoteChanged = drift.remoteChanged();
+        long localChanged = drift.localChanged();
         Instant start = Instant.now();
 
         JsonNode report = run("?auto_resolve=true&source_of_truth=local");
@@ -252,10 +262,9 @@ class ReconciliationTest extends ReconcileIntegrationTest {
 
     @Test
     void autoResolveUnderStripeTakesStripesValues() throws Exception {
-        long remoteChanged = synced("Stripe A");
-        long localChanged = synced("Stripe B");
-        renameInStripeWebhookLost(stripeId(remoteChanged), "Stripe A (Stripe)");
-        renameLocallyEventLost(localChanged, "Stripe B (local)");
+        Drift drift = renamedOnEachSide("Stripe");
+        long remoteChanged = drift.remoteChanged();
+        long localChanged = drift.localChanged();
         long outboxB = outboxEvents(localChanged);
         Instant start = Instant.now();
 
