@@ -110,7 +110,9 @@ public class Reconciler {
             LOG.error("{} failed: {}", what, error, e);
         } finally {
             try {
-                store.clearStaging();
+                if (!progress.lost()) { // a run that lost its row leaves the staging table to the run that took over
+                    store.clearStaging();
+                }
             } catch (RuntimeException e) {
                 LOG.warn("{}: staging table not emptied: {}", what, e.getMessage());
             }

@@ -27,6 +27,10 @@ public final class RunProgress {
         lost = true;
     }
 
+    public boolean lost() {
+        return lost;
+    }
+
     /** Stops the run between two pages when the service is stopping or the run lost its row. */
     public void checkStillOurs() {
         if (Thread.currentThread().isInterrupted()) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.StripeClient;
+import com.stripe.param.CustomerCreateParams;
 import io.twoway.testsupport.Http;
+import io.twoway.testsupport.LocalInfrastructure;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -114,6 +117,37 @@ class ReconciliationApiTest extends ReconcileIntegrationTest {
         JsonNode resolvedOnly = http().get("/admin/reconciliation/reports/" + report.path("id").asLong() + "?status=resolved&kind=missing_remote&limit=1000")
                 .json().path("data").path("mismatches");
         assertThat(resolvedOnly.path("items")).extracting(m -> m.path("id").asLong()).contains(ma, mb, mc);
+    }
+
+    @Test
+    void aDuplicateIsDeletedInStripeOnlyWhenAnAdminSaysSo() throws Exception {
+        long id = http().createCustomer("Twice", "api-" + UUID.randomUUID() + "@example.com");
+        await().atMost(WAIT).until(() -> stripeCustomersOf(id).size() == 1);
+        String original = (String) stripeCustomersOf(id).get(0).get("id");
+        String duplicate = StripeClient.builder().setApiKey(LocalInfrastructure.SANDBOX_API_KEY).setApiBase(stripe.baseUrl()).build()
+                .v1().customers().create(CustomerCreateParams.builder().setName("Twice").setEmail("copy-" + UUID.randomUUID() + "@example.com")
+                        .putMetadata("twoway_customer_id", String.valueOf(id)).build()).getId();
+        Thread.sleep(1500);
+
+        JsonNode report = finished(startRun("?auto_resolve=true"));
+        long m = 0;
+        for (JsonNode item : report.path("mismatches").path("items")) {
+            if (duplicate.equals(item.path("stripe_customer_id").asText())) {
+                assertThat(item.path("kind").asText()).isEqualTo("duplicate");
+                assertThat(item.path("status").asText()).as("never deleted automatically").isEqualTo("open");
+                m = item.path("id").asLong();
+            }
+        }
+        assertThat(m).isPositive();
+        assertThat(stripe.customer(duplicate).orElseThrow()).doesNotContainKey("deleted");
+        assertThat(http().post("/admin/reconciliation/mismatches/" + m + "/resolve", "{\"direction\":\"to_local\"}").status())
+                .as("a duplicate cannot be imported").isEqualTo(400);
+
+        Http.Reply deleted = http().post("/admin/reconciliation/mismatches/" + m + "/resolve", "{\"resolution_action\":\"delete_duplicate\",\"direction\":\"to_remote\"}");
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        assertThat(stripe.customer(duplicate).orElseThrow()).containsEntry("deleted", true);
+        assertThat(stripe.customer(original).orElseThrow()).doesNotContainKey("deleted");
+        assertThat(jdbc.queryForObject("select stripe_customer_id from customers where id = ?", String.class, id)).isEqualTo(original);
     }
 
     @Test
