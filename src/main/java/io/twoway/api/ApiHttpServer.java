@@ -32,7 +32,8 @@ import org.springframework.context.annotation.Configuration;
  * chain a second time; under load that cost more CPU than the request's own work (see the README's performance part).
  *
  * <p>The guard runs before any route, on the event loop: it assigns the correlation id ({@code X-Correlation-Id},
- * the client's when well-formed), refuses form-encoded bodies (the API takes JSON), answers 413 for a declared body
+ * the client's when well-formed), asks for a token on every path but the webhooks (401 with a Basic challenge), holds
+ * each caller to its request rate (429 with {@code Retry-After}), refuses form-encoded bodies (the API takes JSON), answers 413 for a declared body
  * length over the path's limit before the body is read, and serves a path with a trailing slash as the same path
  * without it. Requests no route takes, and failures outside a route, are answered in the error envelope.
  */
@@ -53,29 +54,31 @@ public class ApiHttpServer {
     }
 
     @Bean
-    VertxPlatformHttpServer apiServer(TwowayProperties properties) {
+    VertxPlatformHttpServer apiServer(TwowayProperties properties, AccessControl access) {
         VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
         configuration.setBindHost(properties.api().host());
         configuration.setBindPort(properties.api().port());
         // the largest body any path takes; the guard holds each path to its own limit
         configuration.setMaxBodySize((long) Math.max(properties.api().maxBodyBytes(), properties.webhook().maxBodyBytes()));
-        return new GuardedServer(configuration, properties);
+        return new GuardedServer(configuration, properties, access);
     }
 
     /** The platform-http server with the guard in front of its routes (a named class: Camel names its thread pool after it). */
     static final class GuardedServer extends VertxPlatformHttpServer {
         private final TwowayProperties properties;
+        private final AccessControl access;
 
-        GuardedServer(VertxPlatformHttpServerConfiguration configuration, TwowayProperties properties) {
+        GuardedServer(VertxPlatformHttpServerConfiguration configuration, TwowayProperties properties, AccessControl access) {
             super(configuration);
             this.properties = properties;
+            this.access = access;
         }
 
         @Override
         protected void startServer() throws Exception {
             // the router exists, nothing listens yet
             guard(VertxPlatformHttpRouter.lookup(getCamelContext(), VertxPlatformHttpRouter.getRouterNameFromPort(getConfigurationPort())),
-                    properties);
+                    properties, access);
             super.startServer();
             // what no route takes, or what fails outside one, ends at the top router (the routes hang on a sub-router);
             // the server starts before any route does, so nothing is answered before these are in place
@@ -104,7 +107,7 @@ public class ApiHttpServer {
         };
     }
 
-    private static void guard(Router router, TwowayProperties properties) {
+    private static void guard(Router router, TwowayProperties properties, AccessControl access) {
         int maxBodyBytes = properties.api().maxBodyBytes();
         int maxWebhookBodyBytes = properties.webhook().maxBodyBytes();
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
@@ -114,12 +117,29 @@ public class ApiHttpServer {
             // lower case: HTTP/2 (h2c, which the JDK's client asks for) takes no other header names
             request.headers().set(CORRELATION_HEADER.toLowerCase(Locale.ROOT), correlationId);
             ctx.response().putHeader(CORRELATION_HEADER, correlationId);
+            boolean webhook = ctx.normalizedPath().startsWith(WEBHOOK_PATHS);
+            // a webhook proves itself by its signature; every other path by a token
+            String caller = webhook ? "address:" + request.remoteAddress().hostAddress()
+                    : access.caller(request.getHeader(HttpHeaders.AUTHORIZATION)).orElse(null);
+            if (caller == null) {
+                // the presented credentials are never logged, only that they failed
+                LOG.info("Authentication required: refused {} {} from {} [correlationId={}]", request.method(), request.path(),
+                        request.remoteAddress().hostAddress(), correlationId);
+                ctx.response().putHeader("WWW-Authenticate", AccessControl.CHALLENGE);
+                refuse(ctx, 401, "Authentication required: send Authorization: Bearer <API_TOKEN>");
+                return;
+            }
+            if (!access.admit(caller)) {
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, AccessControl.RETRY_AFTER_SECONDS);
+                refuse(ctx, 429, "Too many requests: the limit is " + properties.api().rateLimit() + " per second");
+                return;
+            }
             if (isForm(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
                 // the HTTP binding would parse such a body as form fields: the API takes JSON only
                 refuse(ctx, 400, "Content-Type must be application/json");
                 return;
             }
-            int limit = ctx.normalizedPath().startsWith(WEBHOOK_PATHS) ? maxWebhookBodyBytes : maxBodyBytes;
+            int limit = webhook ? maxWebhookBodyBytes : maxBodyBytes;
             String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && parseLength(length) > limit) {
                 tooLarge(ctx, limit);

@@ -45,14 +45,16 @@ public class ApiWarmup implements ApplicationRunner {
         String host = properties.api().host();
         String base = "http://" + (host == null || host.isBlank() || host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + server.getPort();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        // its own token, so that the requests take the whole path a client's take (none when auth is disabled)
+        String[] auth = properties.api().tokenList().stream().findFirst().map(t -> new String[] {"Authorization", "Bearer " + t}).orElse(new String[0]);
         long started = System.nanoTime();
         try {
             for (int i = 0; i < rounds; i++) {
                 for (String path : SAFE_GETS) {
-                    client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).build(),
+                    client.send(HttpRequest.newBuilder(URI.create(base + path)).headers(auth).timeout(Duration.ofSeconds(5)).build(),
                             HttpResponse.BodyHandlers.discarding());
                 }
-                client.send(HttpRequest.newBuilder(URI.create(base + "/customers")).timeout(Duration.ofSeconds(5))
+                client.send(HttpRequest.newBuilder(URI.create(base + "/customers")).headers(auth).timeout(Duration.ofSeconds(5))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(INVALID_CREATE)).build(),
                         HttpResponse.BodyHandlers.discarding());
             }

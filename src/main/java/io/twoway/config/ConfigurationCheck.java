@@ -56,6 +56,10 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
             whole("RECONCILIATION_GRACE_SECONDS", "twoway.reconciliation.grace-seconds", 0, 86_400),
             bool("EVENTS_CATCHUP_ENABLED", "twoway.catchup.enabled"),
             whole("EVENTS_CATCHUP_INTERVAL", "twoway.catchup.interval-seconds", 1, 86_400),
+            bool("AUTH_DISABLED", "twoway.api.auth-disabled"),
+            whole("API_RATE_LIMIT", "twoway.api.rate-limit", 0, 1_000_000),
+            new Rule("API_TOKEN", "twoway.api.tokens", ConfigurationCheck::tokens,
+                    "must be one or more comma-separated tokens of 16 to 256 characters (letters, digits, - _ . ~ + /)"),
             bool("ENABLE_METRICS", "management.prometheus.metrics.export.enabled"),
             new Rule("STRIPE_API_BASE", "twoway.stripe.api-base", ConfigurationCheck::isHttpUrl, "must be an http(s) URL"));
 
@@ -64,7 +68,7 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
         for (Rule rule : RULES) {
             String value = environment.getProperty(rule.property());
             if (value != null && !rule.valid().test(value.trim())) {
-                boolean secret = rule.variable().contains("SECRET");
+                boolean secret = rule.variable().contains("SECRET") || rule.variable().contains("TOKEN");
                 throw new InvalidConfigurationException(rule.variable(), secret ? "'<hidden>'" : "'" + value + "'", rule.expectation());
             }
         }
@@ -73,6 +77,11 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
         if (stripeEnabled && !(key.startsWith("sk_") || key.startsWith("rk_"))) {
             throw new InvalidConfigurationException("STRIPE_API_KEY", key.isEmpty() ? "''" : "'<hidden>'",
                     "must be a Stripe secret key (sk_test_…, sk_live_… or rk_…) while STRIPE_INTEGRATION_ENABLED is true");
+        }
+        boolean authDisabled = Boolean.parseBoolean(environment.getProperty("twoway.api.auth-disabled", "false").trim());
+        if (!authDisabled && environment.getProperty("twoway.api.tokens", "").isBlank()) {
+            throw new InvalidConfigurationException("API_TOKEN", "''",
+                    "must be set: every endpoint but the webhooks and /actuator/health asks for a token (AUTH_DISABLED=true serves without one)");
         }
         double initial = Double.parseDouble(environment.getProperty("twoway.retry.initial-delay-seconds", "1"));
         double max = Double.parseDouble(environment.getProperty("twoway.retry.max-delay-seconds", "60"));
@@ -109,6 +118,10 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
 
     private static boolean webhookSecrets(String value) {
         return value.isEmpty() || Arrays.stream(value.split(",")).map(String::trim).allMatch(s -> s.startsWith("whsec_") && s.length() > 6);
+    }
+
+    private static boolean tokens(String value) {
+        return value.isEmpty() || Arrays.stream(value.split(",")).map(String::trim).allMatch(t -> t.matches("[A-Za-z0-9\\-_.~+/]{16,256}"));
     }
 
     private static boolean isHttpUrl(String value) {

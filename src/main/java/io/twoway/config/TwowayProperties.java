@@ -1,5 +1,7 @@
 package io.twoway.config;
 
+import java.util.Arrays;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Configuration: the typed view of the {@code twoway.*} settings that Java code reads (routes read placeholders). */
@@ -8,8 +10,15 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
                                Conflicts conflicts, Reconciliation reconciliation, Catchup catchup, Retry retry,
                                Breaker breaker) {
 
-    /** The API server: where it listens, and its request limits. */
-    public record Api(String host, int port, int maxBodyBytes, int maxPageSize, int warmupRequests) {}
+    /** The API server: where it listens, its request limits, and who may call it. */
+    public record Api(String host, int port, int maxBodyBytes, int maxPageSize, int warmupRequests, String tokens, boolean authDisabled,
+                      int rateLimit) {
+
+        /** The configured tokens, trimmed, empty ones dropped. */
+        public List<String> tokenList() {
+            return tokens == null ? List.of() : Arrays.stream(tokens.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        }
+    }
 
     public record Kafka(String bootstrapServers, String customerTopic, String dlqTopic, int partitions,
                         short replicationFactor, String consumerGroup, int consumers, int maxPollIntervalMs) {}

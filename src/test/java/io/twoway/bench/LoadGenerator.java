@@ -142,7 +142,7 @@ public final class LoadGenerator {
     }
 
     private String common() {
-        return "Host: " + host + ":" + port + "\r\nAccept: application/json\r\n\r\n";
+        return "Host: " + host + ":" + port + "\r\nAuthorization: Bearer " + ServiceLoad.API_TOKEN + "\r\nAccept: application/json\r\n\r\n";
     }
 
     /** One sender thread: takes due slots, sends each on its own keep-alive connection, reads the whole answer. */

@@ -372,7 +372,8 @@ final class ReconcileLoad {
     }
 
     private JsonNode call(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(request.header("Authorization", "Bearer " + ServiceLoad.API_TOKEN).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(r.request().method() + " " + r.uri() + " answered " + r.statusCode() + ": " + r.body());
         }
@@ -380,7 +381,8 @@ final class ReconcileLoad {
     }
 
     private String get(URI uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + ServiceLoad.API_TOKEN).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The service's heap in use: its {@code jvm_memory_used_bytes{area="heap"}} lines, summed. */

@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 final class ServiceLoad {
 
     static final String WEBHOOK_SECRET = "whsec_bench_service";
+    /** The service's API token; the generator sends it, and no rate limit applies (the benchmark is the load). */
+    static final String API_TOKEN = "tw_bench_token_0000000001";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final List<String> CPU_ORDER = List.of("service", "postgres", "bench-jvm");
 
@@ -228,6 +230,8 @@ final class ServiceLoad {
             args.add("--server.port=" + managementPort);
             args.add("--server.address=127.0.0.1");
             args.add("--twoway.webhook.secret=" + WEBHOOK_SECRET);
+            args.add("--twoway.api.tokens=" + API_TOKEN);
+            args.add("--twoway.api.rate-limit=0");
             args.add("--camel.component.jolokia.enabled=false");
             args.add("--logging.level.root=WARN");
             long launched = System.nanoTime();

@@ -50,6 +50,8 @@ final class TwowayInstance implements AutoCloseable {
         args.add("--twoway.kafka.customer-topic=" + topic);
         args.add("--twoway.kafka.dlq-topic=" + topic + "_dlq");
         args.add("--twoway.webhook.secret=" + WEBHOOK_SECRET);
+        args.add("--twoway.api.tokens=" + ServiceLoad.API_TOKEN);
+        args.add("--twoway.api.rate-limit=0");
         // the Jolokia agent would listen on 0.0.0.0:8778; the benchmark stays on loopback
         args.add("--camel.component.jolokia.enabled=false");
         args.add("--logging.level.root=WARN");

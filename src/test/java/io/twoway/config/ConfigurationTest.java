@@ -11,6 +11,8 @@ import org.springframework.mock.env.MockEnvironment;
 /** Configuration: the seed's DATABASE_URL forms, and malformed values stopping start-up with one clear line. */
 class ConfigurationTest {
 
+    private static final String TOKEN = "a-token-long-enough-0001";
+
     @Test
     void databaseUrlInTheSeedFormBecomesJdbcProperties() {
         Map<String, Object> p = DatabaseUrlEnvironmentPostProcessor.toDatasourceProperties("postgresql://sync:s%40cret@db.internal:6543/twoway?sslmode=require");
@@ -52,7 +54,8 @@ class ConfigurationTest {
         MockEnvironment secret = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.webhook.secret", "whsec_leak,oops");
         assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(secret, new SpringApplication()))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("whsec_leak"));
-        MockEnvironment delays = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.retry.initial-delay-seconds", "10")
+        MockEnvironment delays = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.api.tokens", TOKEN)
+                .withProperty("twoway.retry.initial-delay-seconds", "10")
                 .withProperty("twoway.retry.max-delay-seconds", "5");
         assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(delays, new SpringApplication()))
                 .hasMessageContaining("MAX_RETRY_DELAY");
@@ -66,12 +69,28 @@ class ConfigurationTest {
         MockEnvironment wrong = new MockEnvironment().withProperty("twoway.stripe.api-key", "pk_test_publishable");
         assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(wrong, new SpringApplication()))
                 .hasMessageNotContaining("pk_test_publishable");
-        new ConfigurationCheck().postProcessEnvironment(new MockEnvironment().withProperty("twoway.stripe.enabled", "false"), new SpringApplication());
+        new ConfigurationCheck().postProcessEnvironment(new MockEnvironment().withProperty("twoway.stripe.enabled", "false")
+                .withProperty("twoway.api.tokens", TOKEN), new SpringApplication());
+    }
+
+    @Test
+    void aTokenIsRequiredUnlessAuthIsDisabled() {
+        MockEnvironment none = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x");
+        assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(none, new SpringApplication()))
+                .hasMessageStartingWith("Invalid configuration: API_TOKEN=''").hasMessageContaining("AUTH_DISABLED=true");
+        MockEnvironment weak = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.api.tokens", TOKEN + ",short");
+        assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(weak, new SpringApplication()))
+                .hasMessageStartingWith("Invalid configuration: API_TOKEN=").hasMessageNotContaining(TOKEN);
+        new ConfigurationCheck().postProcessEnvironment(new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x")
+                .withProperty("twoway.api.auth-disabled", "true"), new SpringApplication());
+        assertRejected("twoway.api.rate-limit", "-5", "API_RATE_LIMIT");
+        assertRejected("twoway.api.auth-disabled", "maybe", "AUTH_DISABLED");
     }
 
     @Test
     void sensibleValuesPass() {
-        MockEnvironment env = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.retry.max-attempts", "0")
+        MockEnvironment env = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.api.tokens", TOKEN)
+                .withProperty("twoway.retry.max-attempts", "0")
                 .withProperty("twoway.stripe.rate-limit", "2.5").withProperty("twoway.stripe.api-base", "http://127.0.0.1:12111");
         new ConfigurationCheck().postProcessEnvironment(env, new SpringApplication());
     }
@@ -84,7 +103,8 @@ class ConfigurationTest {
     }
 
     private static void assertRejected(String property, String value, String variable) {
-        MockEnvironment env = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty(property, value);
+        MockEnvironment env = new MockEnvironment().withProperty("twoway.stripe.api-key", "sk_test_x").withProperty("twoway.api.tokens", TOKEN)
+                .withProperty(property, value);
         assertThatThrownBy(() -> new ConfigurationCheck().postProcessEnvironment(env, new SpringApplication()))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageStartingWith("Invalid configuration: " + variable + "=");

@@ -45,6 +45,9 @@ public final class TwowayLocalApplication {
         // the sandbox's webhooks come back to this service, signed with a secret made for this run
         String webhookSecret = "whsec_local_" + UUID.randomUUID().toString().replace("-", "");
         System.setProperty("twoway.webhook.secret", webhookSecret);
+        // an API token made for this run, unless API_TOKEN gives one
+        String token = System.getenv().getOrDefault("API_TOKEN", "tw_local_" + UUID.randomUUID().toString().replace("-", ""));
+        System.setProperty("twoway.api.tokens", token);
         ConfigurableApplicationContext context;
         try {
             context = SpringApplication.run(TwowayApplication.class, args);
@@ -59,7 +62,8 @@ public final class TwowayLocalApplication {
         LOG.info("""
 
                 Twoway local run is up:
-                  API              http://localhost:{}/customers
+                  API              http://localhost:{}/customers   (every endpoint but /webhooks and /actuator/health asks for the token)
+                  API token        {}
                   PostgreSQL       {}
                   Kafka            {}
                   Stripe sandbox   {}   (API key {}, GET {}/v1/customers)
@@ -70,12 +74,14 @@ public final class TwowayLocalApplication {
                   Health, metrics  http://localhost:{}/actuator/health, /actuator/prometheus
 
                 Try it:
-                  curl -s -X POST localhost:{}/customers -H 'Content-Type: application/json' -d '{"name":"Ada Lovelace","email":"ada@example.com"}'
+                  export TWOWAY_TOKEN={}
+                  curl -s -X POST localhost:{}/customers -H "Authorization: Bearer $TWOWAY_TOKEN" -H 'Content-Type: application/json' -d '{"name":"Ada Lovelace","email":"ada@example.com"}'
                   curl -s -u {}: {}/v1/customers -d name="Grace Hopper" -d email=grace@example.com   # made in Stripe
-                  curl -s localhost:{}/customers                                                     # both, synced
-                """, port, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
+                  curl -s -H "Authorization: Bearer $TWOWAY_TOKEN" localhost:{}/customers             # both, synced
+                """, port, token, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
                 infra.kafka.getBrokersAsString(), infra.stripe.baseUrl(), LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(),
-                port, infra.stripe.baseUrl(), port, schedule(context.getEnvironment()), managementPort, port, LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
+                port, infra.stripe.baseUrl(), port, schedule(context.getEnvironment()), managementPort, token, port,
+                LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
     }
 
     private static String schedule(Environment env) {

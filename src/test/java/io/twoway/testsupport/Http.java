@@ -9,15 +9,31 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-/** Tests: a small JSON HTTP client for calling the service as a user would. */
+/** Tests: a small JSON HTTP client for calling the service as a user would, with its API token unless told otherwise. */
 public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
+    private final String authorization;
 
-    public Http(String base) {
+    public Http(String base, String token) {
+        this(base, token, true);
+    }
+
+    private Http(String base, String value, boolean bearer) {
         this.base = base;
+        this.authorization = value == null ? null : bearer ? "Bearer " + value : value;
+    }
+
+    /** The same client sending no Authorization header. */
+    public Http withoutToken() {
+        return new Http(base, null, true);
+    }
+
+    /** The same client sending this Authorization header as it is. */
+    public Http withAuthorization(String header) {
+        return new Http(base, header, false);
     }
 
     public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
@@ -53,6 +69,9 @@ public final class Http {
     }
 
     public Reply send(HttpRequest.Builder request) {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response.headers());

@@ -33,6 +33,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "twoway.webhook.sweep-after-seconds=1",
         "spring.datasource.hikari.connection-timeout=1000",
         "twoway.api.port=0",
+        "twoway.api.tokens=" + IntegrationTest.API_TOKEN + "," + IntegrationTest.API_TOKEN_NEXT,
+        "twoway.api.rate-limit=0",
         // several test contexts (and the cluster test's second instance) share this JVM: Jolokia on any free port
         "camel.component.jolokia.server-config.port=0",
         // the schedule and the catch-up run where a test asks for them (ReconciliationTest, CatchupTest)
@@ -45,6 +47,9 @@ public abstract class IntegrationTest {
     /** Two webhook secrets, as during a rotation: events signed with either pass. */
     protected static final String WEBHOOK_SECRET = "whsec_test_current";
     protected static final String WEBHOOK_SECRET_NEXT = "whsec_test_next";
+    /** Two API tokens, as during a rotation: either opens every endpoint. */
+    protected static final String API_TOKEN = "tw_test_token_current_0001";
+    protected static final String API_TOKEN_NEXT = "tw_test_token_next_0002";
 
     /** The API's port (the REST, webhook and admin routes); {@link #management()} has health and metrics. */
     protected int port;
@@ -75,12 +80,12 @@ public abstract class IntegrationTest {
     }
 
     protected Http http() {
-        return new Http("http://localhost:" + port);
+        return new Http("http://localhost:" + port, API_TOKEN);
     }
 
     /** Spring's management endpoints: /actuator/health, /actuator/prometheus. */
     protected Http management() {
-        return new Http("http://localhost:" + managementPort);
+        return new Http("http://localhost:" + managementPort, API_TOKEN);
     }
 
     /** The live Stripe customers that carry this local customer's id in their metadata. */
