@@ -27,9 +27,10 @@ public final class ApiResponses {
 
     /**
      * A bulk request's answer: each id is handled on its own ({@code one} returns what it did, or throws an
-     * {@link ApiException}), and the answer says per id what happened (200, or the error's status and reason).
+     * {@link ApiException}), and the answer says per id what happened (200, or the error's status and reason), and in
+     * its message how many of them {@code done} (as "conflict(s) resolved").
      */
-    public static Map<String, Object> bulk(List<Long> ids, String what, LongFunction<String> one) {
+    public static Map<String, Object> bulk(List<Long> ids, String done, LongFunction<String> one) {
         List<Map<String, Object>> results = new ArrayList<>();
         int resolved = 0;
         for (long id : ids) {
@@ -49,7 +50,7 @@ public final class ApiResponses {
         data.put("resolved", resolved);
         data.put("failed", results.size() - resolved);
         data.put("results", results);
-        return success(resolved + " of " + results.size() + " " + what + " resolved", data);
+        return success(resolved + " of " + results.size() + " " + done, data);
     }
 
     public static Map<String, Object> error(String message, List<Map<String, Object>> errors) {

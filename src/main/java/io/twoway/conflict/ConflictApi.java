@@ -67,7 +67,7 @@ public class ConflictApi {
     public Map<String, Object> resolveBulk(Exchange exchange) {
         Resolution r = resolution(ApiRequests.jsonObject(exchange, maxBodyBytes), true);
         String actor = ApiRequests.actor(exchange.getMessage());
-        return ApiResponses.bulk(r.ids(), "conflict(s)", id -> {
+        return ApiResponses.bulk(r.ids(), "conflict(s) resolved", id -> {
             resolver.resolve(id, r.resolution(), r.merged(), actor);
             return "resolved";
         });

@@ -29,6 +29,7 @@ public final class CustomerEvents {
     public static final String ORIGIN_STRIPE = "stripe";
     public static final String ORIGIN_CONFLICT = "conflict";
     public static final String ORIGIN_RECONCILE = "reconcile";
+    public static final String ORIGIN_REPLAY = "replay";
 
     private CustomerEvents() {}
 }

@@ -103,7 +103,7 @@ public class ReconciliationApi {
     public Map<String, Object> resolveBulk(Exchange exchange) {
         Resolution r = resolution(ApiRequests.jsonObject(exchange, maxBodyBytes), true);
         String actor = ApiRequests.actor(exchange.getMessage());
-        return ApiResponses.bulk(r.ids(), "mismatch(es)", id -> "resolved (" + resolve(id, r, actor).action() + ")");
+        return ApiResponses.bulk(r.ids(), "mismatch(es) resolved", id -> "resolved (" + resolve(id, r, actor).action() + ")");
     }
 
     private Mismatch resolve(long id, Resolution r, String actor) {

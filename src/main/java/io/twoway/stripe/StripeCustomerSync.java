@@ -1,5 +1,6 @@
 package io.twoway.stripe;
 
+import io.twoway.config.TwowayProperties;
 import io.twoway.customer.Customer;
 import io.twoway.customer.CustomerEvents;
 import io.twoway.customer.CustomerRepository;
@@ -26,16 +27,21 @@ public class StripeCustomerSync {
     public static final String SKIP = "twowaySyncSkip";
     public static final String STRIPE_ID = "TwowayStripeCustomerId";
     static final String SENT = "twowaySyncSent";
+    /** {@code STRIPE_DELETED_CUSTOMER_ACTION}: what an update does when Stripe no longer has the customer. */
+    public static final String RECREATE = "recreate";
+    public static final String DEACTIVATE = "deactivate";
     private static final Logger LOG = LoggerFactory.getLogger(StripeCustomerSync.class);
 
     private final StripeGateway stripe;
     private final SyncLedger ledger;
     private final CustomerRepository customers;
+    private final String deletedCustomerAction;
 
-    public StripeCustomerSync(StripeGateway stripe, SyncLedger ledger, CustomerRepository customers) {
+    public StripeCustomerSync(StripeGateway stripe, SyncLedger ledger, CustomerRepository customers, TwowayProperties properties) {
         this.stripe = stripe;
         this.ledger = ledger;
         this.customers = customers;
+        this.deletedCustomerAction = properties.stripe().deletedCustomerAction();
     }
 
     public void prepare(Exchange exchange) {
@@ -72,6 +78,14 @@ public class StripeCustomerSync {
             if (stripeId == null) {
                 stripeId = ledger.beginCreate(event.customerId()).orElse(null);
             }
+            if (stripeId == null && !CustomerEvents.CREATED.equals(event.eventType())) {
+                // a create carried by a later event (a replay, or an update after a dead-lettered create) has a new
+                // idempotency key: an earlier attempt may have made the customer and lost the answer, so look first
+                stripeId = stripe.findByLocalId(event.customerId(), event.email()).orElse(null);
+                if (stripeId != null) {
+                    LOG.info("Customer {} already exists in Stripe as {} (an earlier attempt made it); linking, not creating", event.customerId(), stripeId);
+                }
+            }
             if (stripeId == null) {
                 stripeId = stripe.create(event.customerId(), event.name(), event.email(), event.eventId());
                 sent.put(CustomerEvents.NAME, event.name());
@@ -85,12 +99,40 @@ public class StripeCustomerSync {
                     }
                 }
                 if (!sent.isEmpty()) {
-                    stripe.update(stripeId, sent.get(CustomerEvents.NAME), sent.get(CustomerEvents.EMAIL), event.eventId());
+                    stripeId = update(event, current, stripeId, sent);
                 }
             }
         }
         exchange.getMessage().setHeader(STRIPE_ID, stripeId);
         exchange.setProperty(SENT, sent);
+    }
+
+    /**
+     * Sends the update; a Stripe customer deleted outside Twoway (404) is repaired by {@code STRIPE_DELETED_CUSTOMER_ACTION}:
+     * {@code deactivate} deletes the customer locally too (no outbox event: Stripe already agrees), {@code recreate}
+     * creates it in Stripe again, under a key of its own so that a retry finds the same new customer. Returns the
+     * Stripe id the customer has now.
+     */
+    private String update(CustomerSyncEvent event, Customer current, String stripeId, Map<String, String> sent) {
+        try {
+            stripe.update(stripeId, sent.get(CustomerEvents.NAME), sent.get(CustomerEvents.EMAIL), event.eventId());
+            return stripeId;
+        } catch (StripeSyncException.Permanent e) {
+            if (!"resource_missing".equals(e.stripeCode())) {
+                throw e;
+            }
+        }
+        if (RECREATE.equals(deletedCustomerAction)) {
+            String created = stripe.create(event.customerId(), current.name(), current.email(), event.eventId() + ":recreate");
+            sent.put(CustomerEvents.NAME, current.name());
+            sent.put(CustomerEvents.EMAIL, current.email());
+            LOG.warn("Stripe customer {} of customer {} was deleted outside Twoway; created again as {}", stripeId, event.customerId(), created);
+            return created;
+        }
+        ledger.markDeletedInStripe(event.customerId(), stripeId);
+        sent.clear();
+        LOG.warn("Stripe customer {} of customer {} was deleted outside Twoway; the customer is deleted locally too", stripeId, event.customerId());
+        return stripeId;
     }
 
     public void record(Exchange exchange) {

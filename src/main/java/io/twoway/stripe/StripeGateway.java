@@ -99,6 +99,22 @@ public class StripeGateway {
         }
     }
 
+    /**
+     * The live Stripe customer that carries this local id in its metadata, looked up by email (Stripe's list by email
+     * is read-after-write; its search is not): a create whose answer was lost made it.
+     */
+    public Optional<String> findByLocalId(long localId, String email) {
+        if (email == null || email.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            StripeCollection<Customer> found = stripe.v1().customers().list(CustomerListParams.builder().setEmail(email).setLimit((long) PAGE_LIMIT).build());
+            return found.getData().stream().filter(c -> Long.valueOf(localId).equals(RemoteCustomer.localId(c.getMetadata()))).map(Customer::getId).findFirst();
+        } catch (StripeException e) {
+            throw classify(e);
+        }
+    }
+
     public CustomerPage listCustomers(String startingAfter) {
         CustomerListParams.Builder params = CustomerListParams.builder().setLimit((long) PAGE_LIMIT);
         if (startingAfter != null) {

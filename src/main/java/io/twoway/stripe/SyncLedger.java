@@ -1,5 +1,6 @@
 package io.twoway.stripe;
 
+import io.twoway.config.TwowayProperties;
 import io.twoway.customer.CustomerEvents;
 import io.twoway.customer.CustomerRepository;
 import java.util.HashSet;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -23,12 +26,16 @@ public class SyncLedger {
     public static final String CONSUMER = "stripe-customer-sync";
     public static final String SYSTEM = "stripe";
 
+    private static final Logger LOG = LoggerFactory.getLogger(SyncLedger.class);
+
     private final JdbcTemplate jdbc;
     private final CustomerRepository customers;
+    private final long ledgerRetentionHours;
 
-    public SyncLedger(JdbcTemplate jdbc, CustomerRepository customers) {
+    public SyncLedger(JdbcTemplate jdbc, CustomerRepository customers, TwowayProperties properties) {
         this.jdbc = jdbc;
         this.customers = customers;
+        this.ledgerRetentionHours = properties.outbox().ledgerRetentionHours();
     }
 
     /**
@@ -144,6 +151,18 @@ public class SyncLedger {
                 """, customerId, SYSTEM, stripeId, version, name, email, deleted);
     }
 
+    /**
+     * Outward: Stripe answered an update with 404, so the customer was deleted there outside Twoway: it is deleted
+     * locally too (no outbox event, Stripe already agrees) and the agreed state says so.
+     */
+    @Transactional
+    public void markDeletedInStripe(long customerId, String stripeId) {
+        customers.lockActive(customerId).ifPresent(c -> {
+            var deleted = customers.deactivate(customerId, CustomerEvents.ORIGIN_STRIPE);
+            recordAgreed(customerId, stripeId, c.name(), c.email(), true, deleted.version());
+        });
+    }
+
     /** Forgets what was agreed with Stripe: the customer is about to be created in Stripe again. */
     public void forget(long customerId) {
         jdbc.update("delete from sync_state where customer_id = ? and system = ?", customerId, SYSTEM);
@@ -155,6 +174,23 @@ public class SyncLedger {
                 update sync_state set remote_created = greatest(remote_created, ?), remote_event_id = ?, synced_at = now()
                 where customer_id = ? and system = ? and (remote_created is null or remote_created <= ?)
                 """, remote.created(), remote.eventId(), customerId, SYSTEM, remote.created());
+    }
+
+    /** The {@code outbox-prune} step: deletes ledger entries older than the retention, a bounded chunk at a time. */
+    public int prune() {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.update("""
+                    delete from processed_events where ctid in (
+                        select ctid from processed_events where processed_at < now() - make_interval(hours => ?) limit 10000)
+                    """, (int) ledgerRetentionHours);
+            total += deleted;
+        } while (deleted > 0);
+        if (total > 0) {
+            LOG.info("Pruned {} event-ledger entries older than {} h", total, ledgerRetentionHours);
+        }
+        return total;
     }
 
     /** Puts the event id in the ledger; alone for a skipped (stale) event, so it is not looked at again. */

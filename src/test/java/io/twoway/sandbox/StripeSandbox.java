@@ -100,6 +100,11 @@ public final class StripeSandbox implements AutoCloseable {
         webhooks.configure(url, secret);
     }
 
+    /** Forgets every stored idempotency key, as Stripe does after 24 hours: a key used again executes again. */
+    public void expireIdempotencyKeys() {
+        idempotency.reset();
+    }
+
     /** Requests per second over a sliding window; 0 = unlimited (the default). Excess gets 429 rate_limit_error. */
     public void rateLimit(int requestsPerSecond) {
         faults.rateLimit(requestsPerSecond);
