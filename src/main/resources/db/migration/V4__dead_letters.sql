@@ -39,3 +39,11 @@ create index dead_letter_audit_idx on dead_letter_audit (dead_letter_id, id);
 
 -- The event ledger is pruned by age, as the outbox is.
 create index processed_events_processed_at_idx on processed_events (processed_at);
+
+-- Lineage (GET /admin/customers/{id}/timeline): for each event the Stripe consumer settled, its customer, where it
+-- read it in Kafka, and the outcome.
+alter table processed_events add column customer_id bigint;
+alter table processed_events add column kafka_partition int;
+alter table processed_events add column kafka_offset bigint;
+alter table processed_events add column outcome text;
+create index processed_events_customer_idx on processed_events (customer_id, processed_at) where customer_id is not null;

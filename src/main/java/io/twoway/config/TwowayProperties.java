@@ -23,7 +23,8 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
     public record Kafka(String bootstrapServers, String customerTopic, String dlqTopic, int partitions,
                         short replicationFactor, String consumerGroup, int consumers, int maxPollIntervalMs) {}
 
-    public record Outbox(boolean relayEnabled, int batchSize, long pollIntervalMs, long retentionHours, long pruneIntervalMs, long ledgerRetentionHours) {}
+    public record Outbox(boolean relayEnabled, int batchSize, long pollIntervalMs, long retentionHours, long pruneIntervalMs, long ledgerRetentionHours,
+                         long stalledAfterSeconds) {}
 
     public record Stripe(boolean enabled, String apiBase, String apiKey, double rateLimit, long rateMarginMs, int connectTimeoutMs, int readTimeoutMs,
                          String deletedCustomerAction) {}

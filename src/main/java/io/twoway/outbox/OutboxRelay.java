@@ -1,5 +1,7 @@
 package io.twoway.outbox;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
 import java.sql.Array;
 import java.util.ArrayList;
@@ -28,11 +30,13 @@ public class OutboxRelay {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final JdbcTemplate jdbc;
+    private final Counter relayed;
     private final int batchSize;
     private final long retentionHours;
 
-    public OutboxRelay(JdbcTemplate jdbc, TwowayProperties properties) {
+    public OutboxRelay(JdbcTemplate jdbc, TwowayProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.relayed = meters.counter("twoway.outbox.relayed");
         this.batchSize = properties.outbox().batchSize();
         this.retentionHours = properties.outbox().retentionHours();
     }
@@ -79,6 +83,7 @@ public class OutboxRelay {
                 return statement.executeUpdate();
             }
         });
+        relayed.increment(ids.size());
         LOG.debug("Relayed {} outbox events", ids.size());
     }
 

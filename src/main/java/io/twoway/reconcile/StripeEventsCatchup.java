@@ -152,6 +152,8 @@ public class StripeEventsCatchup {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("enabled", settings.enabled());
         status.put("interval_seconds", settings.intervalSeconds());
+        status.put("cursor", null); // until the first read
+        status.put("full_reconciliation_required", false);
         jdbc.query("select created, last_event_id, last_run_at, last_result::text, last_error, gap_since from sync_cursors where name = ?", rs -> {
             status.put("cursor", Instant.ofEpochSecond(rs.getLong(1)).toString());
             status.put("last_event_id", rs.getString(2));

@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * Outward sync: a customer outbox event as read from Kafka: the event id and type, the customer snapshot, where the
- * change came from ({@code origin}) and which synced fields it changed ({@code changed}; all of them when absent).
+ * change came from ({@code origin}), which synced fields it changed ({@code changed}; all of them when absent), and
+ * the partition and offset it was read at (null outside a consumer).
  */
 public record CustomerSyncEvent(String eventId, String eventType, long customerId, long version, String name, String email,
-                                String correlationId, String origin, List<String> changed) {
+                                String correlationId, String origin, List<String> changed, Integer partition, Long offset) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,10 +38,15 @@ public record CustomerSyncEvent(String eventId, String eventType, long customerI
             }
             return new CustomerSyncEvent(eventId, eventType, node.get("id").asLong(), node.get("version").asLong(),
                     text(node, "name"), text(node, "email"), text(node, "correlation_id"),
-                    node.hasNonNull("origin") ? node.get("origin").asText() : CustomerEvents.ORIGIN_API, changed);
+                    node.hasNonNull("origin") ? node.get("origin").asText() : CustomerEvents.ORIGIN_API, changed, null, null);
         } catch (IOException e) {
             throw new StripeSyncException.Permanent("Customer event payload is not JSON", null, "bad_payload", e);
         }
+    }
+
+    /** The same event, read at this partition and offset. */
+    public CustomerSyncEvent readAt(Integer partition, Long offset) {
+        return new CustomerSyncEvent(eventId, eventType, customerId, version, name, email, correlationId, origin, changed, partition, offset);
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,6 +1,7 @@
 package io.twoway.stripe;
 
 import com.stripe.exception.ApiConnectionException;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.stripe.net.HttpClient;
 import com.stripe.net.HttpHeaders;
 import com.stripe.net.StripeRequest;
@@ -27,11 +28,13 @@ public class GovernedHttpClient extends HttpClient {
     static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(1);
 
     private final RateGovernor governor;
+    private final MeterRegistry meters;
     private final java.net.http.HttpClient http;
     private final String clientUserAgent = buildXStripeClientUserAgentString();
 
-    public GovernedHttpClient(RateGovernor governor, Duration connectTimeout) {
+    public GovernedHttpClient(RateGovernor governor, Duration connectTimeout, MeterRegistry meters) {
         this.governor = governor;
+        this.meters = meters;
         // HTTP/1.1 as stripe-java's own client speaks it; no redirects, as Stripe's API sends none
         this.http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
@@ -40,16 +43,46 @@ public class GovernedHttpClient extends HttpClient {
     @Override
     public StripeResponse request(StripeRequest request) throws ApiConnectionException {
         RateGovernor.Permit permit = governor.acquire();
-        StripeResponse response;
+        StripeResponse response = null;
         try {
             response = send(request);
         } finally {
             governor.answered(permit, System.nanoTime());
+            meters.counter("twoway.stripe.calls", "operation", operation(request.method().name(), request.url().getPath()),
+                    "outcome", outcome(response)).increment();
         }
         if (response.code() == 429) {
             governor.pause(retryAfter(response));
         }
         return response;
+    }
+
+    /** A metric tag for the call: the resource and what is done to it ({@code customers.update}, {@code events.list}). */
+    static String operation(String method, String path) {
+        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        if (parts.length < 2 || !parts[0].equals("v1")) {
+            return "other";
+        }
+        String resource = parts[1];
+        if (parts.length == 2) {
+            return resource + (method.equals("POST") ? ".create" : ".list");
+        }
+        if (parts.length == 3 && !parts[2].equals("search")) {
+            return resource + switch (method) {
+                case "GET" -> ".retrieve";
+                case "DELETE" -> ".delete";
+                default -> ".update";
+            };
+        }
+        return resource + ".other";
+    }
+
+    private static String outcome(StripeResponse response) {
+        if (response == null) {
+            return "io_error";
+        }
+        int code = response.code();
+        return code == 429 ? "rate_limited" : code < 300 ? "success" : code < 500 ? "client_error" : "server_error";
     }
 
     private StripeResponse send(StripeRequest request) throws ApiConnectionException {

@@ -3,8 +3,10 @@ package io.twoway.stripe;
 import com.stripe.StripeClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
 import java.time.Duration;
+import java.util.Locale;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,7 +21,7 @@ public class StripeConfig {
 
     /** stripe-java's own retries are off: redelivery is the sync route's job, under one policy and one log. */
     @Bean
-    StripeClient stripeClient(TwowayProperties properties, RateGovernor stripeRateGovernor) {
+    StripeClient stripeClient(TwowayProperties properties, RateGovernor stripeRateGovernor, MeterRegistry meters) {
         TwowayProperties.Stripe stripe = properties.stripe();
         return StripeClient.builder()
                 .setApiKey(stripe.apiKey())
@@ -27,7 +29,7 @@ public class StripeConfig {
                 .setConnectTimeout(stripe.connectTimeoutMs())
                 .setReadTimeout(stripe.readTimeoutMs())
                 .setMaxNetworkRetries(0)
-                .setHttpClient(new GovernedHttpClient(stripeRateGovernor, Duration.ofMillis(stripe.connectTimeoutMs())))
+                .setHttpClient(new GovernedHttpClient(stripeRateGovernor, Duration.ofMillis(stripe.connectTimeoutMs()), meters))
                 .build();
     }
 
@@ -36,7 +38,7 @@ public class StripeConfig {
      * {@code openSeconds}. Permanent (4xx) answers mean Stripe is up and count as successes; local failures are ignored.
      */
     @Bean
-    CircuitBreaker stripeCircuitBreaker(TwowayProperties properties) {
+    CircuitBreaker stripeCircuitBreaker(TwowayProperties properties, MeterRegistry meters) {
         TwowayProperties.Breaker breaker = properties.breaker();
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -49,6 +51,10 @@ public class StripeConfig {
                 .recordException(e -> e instanceof StripeSyncException.Transient)
                 .ignoreException(e -> !(e instanceof StripeSyncException))
                 .build();
-        return CircuitBreaker.of("stripe", config);
+        CircuitBreaker circuitBreaker = CircuitBreaker.of("stripe", config);
+        circuitBreaker.getEventPublisher().onStateTransition(e -> meters.counter("twoway.stripe.breaker.transitions",
+                "from", e.getStateTransition().getFromState().name().toLowerCase(Locale.ROOT),
+                "to", e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT)).increment());
+        return circuitBreaker;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,8 +37,11 @@ public class StripeCustomerSync {
     private final SyncLedger ledger;
     private final CustomerRepository customers;
     private final String deletedCustomerAction;
+    private final SyncActivity activity;
 
-    public StripeCustomerSync(StripeGateway stripe, SyncLedger ledger, CustomerRepository customers, TwowayProperties properties) {
+    public StripeCustomerSync(StripeGateway stripe, SyncLedger ledger, CustomerRepository customers, SyncActivity activity,
+                              TwowayProperties properties) {
+        this.activity = activity;
         this.stripe = stripe;
         this.ledger = ledger;
         this.customers = customers;
@@ -47,7 +51,7 @@ public class StripeCustomerSync {
     public void prepare(Exchange exchange) {
         Message in = exchange.getMessage();
         CustomerSyncEvent event = CustomerSyncEvent.parse(in.getHeader("eventId", String.class), in.getHeader("eventType", String.class),
-                in.getBody(String.class));
+                in.getBody(String.class)).readAt(in.getHeader(KafkaConstants.PARTITION, Integer.class), in.getHeader(KafkaConstants.OFFSET, Long.class));
         MDC.put("eventId", event.eventId());
         MDC.put("customerId", String.valueOf(event.customerId()));
         if (event.correlationId() != null) {
@@ -141,6 +145,7 @@ public class StripeCustomerSync {
         @SuppressWarnings("unchecked")
         Map<String, String> sent = exchange.getProperty(SENT, Map.class);
         ledger.recordApplied(event, stripeId, sent.get(CustomerEvents.NAME), sent.get(CustomerEvents.EMAIL));
+        activity.applied();
         if (stripeId == null) {
             LOG.info("Applied {} v{} of customer {}: never synced, nothing to delete", event.eventType(), event.version(), event.customerId());
         } else if (sent.isEmpty() && !event.isDelete()) {

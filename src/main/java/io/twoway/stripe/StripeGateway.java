@@ -115,6 +115,15 @@ public class StripeGateway {
         }
     }
 
+    /** The cheapest authenticated read (one customer listed): Stripe is reachable and takes the key. */
+    public void ping() {
+        try {
+            stripe.v1().customers().list(CustomerListParams.builder().setLimit(1L).build());
+        } catch (StripeException e) {
+            throw classify(e);
+        }
+    }
+
     public CustomerPage listCustomers(String startingAfter) {
         CustomerListParams.Builder params = CustomerListParams.builder().setLimit((long) PAGE_LIMIT);
         if (startingAfter != null) {

@@ -19,10 +19,11 @@ public class StripeSyncErrorPolicy extends RouteConfigurationBuilder {
     public static final String ID = "stripe-sync-errors";
 
     private final TwowayProperties.Retry retry;
-    private final SyncFailureTracker tracker = new SyncFailureTracker();
+    private final SyncFailureTracker tracker;
 
-    public StripeSyncErrorPolicy(TwowayProperties properties) {
+    public StripeSyncErrorPolicy(TwowayProperties properties, SyncActivity activity) {
         this.retry = properties.retry();
+        this.tracker = new SyncFailureTracker(activity);
     }
 
     @Override

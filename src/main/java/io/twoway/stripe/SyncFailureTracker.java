@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
  */
 public class SyncFailureTracker {
 
+    private final SyncActivity activity;
+
+    public SyncFailureTracker(SyncActivity activity) {
+        this.activity = activity;
+    }
+
     public static final String ATTEMPTS = "twowayAttempts";
     public static final String FIRST_FAILURE = "twowayFirstFailureAt";
     public static final String LAST_FAILURE = "twowayLastFailureAt";
@@ -29,6 +35,7 @@ public class SyncFailureTracker {
             LOG.debug("Stripe circuit breaker is open; event waits [eventId={}]", exchange.getMessage().getHeader("eventId", String.class));
             return;
         }
+        activity.failed(cause == null ? "unknown" : cause.getMessage());
         int attempts = attempts(exchange) + 1;
         String now = Instant.now().toString();
         exchange.setProperty(ATTEMPTS, attempts);
@@ -46,6 +53,7 @@ public class SyncFailureTracker {
 
     /** Runs on the original message (useOriginalMessage) just before it goes to the dead-letter topic. */
     public void onDeadLetter(Exchange exchange) {
+        activity.deadLettered();
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Message message = exchange.getMessage();
         message.setHeader("twoway_error_class", cause == null ? "unknown" : cause.getClass().getName());

@@ -3,6 +3,7 @@ package io.twoway.stripe;
 import io.twoway.config.TwowayProperties;
 import io.twoway.customer.CustomerEvents;
 import io.twoway.customer.CustomerRepository;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +54,13 @@ public class SyncLedger {
             return Optional.of("already processed");
         }
         if (SYSTEM.equals(event.origin())) {
-            markProcessed(event.eventId());
+            markProcessed(event, "skipped: the change came from Stripe");
             jdbc.update("update sync_state set applied_version = ? where customer_id = ? and system = ? and applied_version < ?",
                     event.version(), event.customerId(), SYSTEM, event.version());
             return Optional.of("the change came from Stripe");
         }
         if (seen.get("applied") instanceof Number applied && applied.longValue() >= event.version()) {
-            markProcessed(event.eventId());
+            markProcessed(event, "skipped: version " + applied + " is already in Stripe");
             return Optional.of("stale: version " + applied + " is already in Stripe");
         }
         return Optional.empty();
@@ -101,7 +102,16 @@ public class SyncLedger {
      */
     @Transactional
     public void recordApplied(CustomerSyncEvent event, String stripeId, String sentName, String sentEmail) {
-        markProcessed(event.eventId());
+        List<String> sent = new ArrayList<>();
+        if (sentName != null) {
+            sent.add(CustomerEvents.NAME);
+        }
+        if (sentEmail != null) {
+            sent.add(CustomerEvents.EMAIL);
+        }
+        markProcessed(event, stripeId == null ? "applied: never in Stripe, nothing to send"
+                : event.isDelete() ? "applied: deleted " + stripeId : sent.isEmpty() ? "applied: nothing left to send to " + stripeId
+                : "applied: sent " + sent + " to " + stripeId);
         if (stripeId != null && !event.isDelete()) {
             customers.linkStripeCustomer(event.customerId(), stripeId);
         }
@@ -193,9 +203,12 @@ public class SyncLedger {
         return total;
     }
 
-    /** Puts the event id in the ledger; alone for a skipped (stale) event, so it is not looked at again. */
-    public void markProcessed(String eventId) {
-        jdbc.update("insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing", CONSUMER, eventId);
+    /** Puts the event in the ledger with its customer and what became of it (its line in the customer's timeline). */
+    private void markProcessed(CustomerSyncEvent event, String outcome) {
+        jdbc.update("""
+                insert into processed_events (consumer, event_id, customer_id, kafka_partition, kafka_offset, outcome) values (?, ?, ?, ?, ?, ?)
+                on conflict do nothing
+                """, CONSUMER, event.eventId(), event.customerId(), event.partition(), event.offset(), outcome);
     }
 
     /** A Stripe write Twoway made: the local version it carried and the fields it set (version null once pruned). */

@@ -1,0 +1,44 @@
+package io.twoway.admin;
+
+import io.twoway.api.ApiException;
+import io.twoway.api.ApiRequests;
+import io.twoway.api.ApiResponses;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** Operations: the HTTP side of {@code /admin/status}, {@code /admin/kafka/stats}, {@code /admin/integrations/status} and the timeline. */
+@Component("operationsApi")
+public class OperationsApi {
+
+    private final OperationsStatus status;
+    private final KafkaStats kafka;
+    private final CustomerTimeline timeline;
+
+    public OperationsApi(OperationsStatus status, KafkaStats kafka, CustomerTimeline timeline) {
+        this.status = status;
+        this.kafka = kafka;
+        this.timeline = timeline;
+    }
+
+    public Map<String, Object> status(Exchange exchange) {
+        return ApiResponses.success(null, status.status());
+    }
+
+    /** 503 when the broker does not answer: the numbers come from it, not from counters kept here. */
+    public Map<String, Object> kafkaStats(Exchange exchange) {
+        try {
+            return ApiResponses.success(null, kafka.stats());
+        } catch (Exception e) {
+            throw new ApiException(503, "Kafka does not answer: " + e.getMessage());
+        }
+    }
+
+    public Map<String, Object> integrations(Exchange exchange) {
+        return ApiResponses.success(null, status.integrations());
+    }
+
+    public Map<String, Object> timeline(Exchange exchange) {
+        return ApiResponses.success(null, timeline.of(ApiRequests.pathId(exchange.getMessage(), "id", "Customer")));
+    }
+}
