@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,6 +65,10 @@ public class StripeInwardSync implements WebhookApplier {
         RemoteCustomer remote = RemoteCustomer.fromEvent(event.payload());
         Optional<SyncLedger.OwnWrite> echo = ledger.ownWrite(remote.idempotencyKey());
         if (echo.isPresent()) {
+            if (echo.get().correlationId() != null) {
+                // the echo's log lines carry the correlation id of the request that made the change
+                MDC.put("correlationId", echo.get().correlationId());
+            }
             return confirmEcho(remote, echo.get());
         }
         Optional<Customer> found = customers.lockByStripeId(remote.id());

@@ -212,7 +212,7 @@ public class SyncLedger {
     }
 
     /** A Stripe write Twoway made: the local version it carried and the fields it set (version null once pruned). */
-    public record OwnWrite(Long version, Set<String> fields) {}
+    public record OwnWrite(Long version, Set<String> fields, String correlationId) {}
 
     /**
      * The write Twoway sent under this idempotency key, recognised exactly: the key is the id of one of its outbox
@@ -229,15 +229,16 @@ public class SyncLedger {
             return Optional.empty();
         }
         List<OwnWrite> sent = jdbc.query("""
-                select (payload->>'version')::bigint as version,
+                select (payload->>'version')::bigint as version, correlation_id,
                        array(select jsonb_array_elements_text(coalesce(payload->'changed', '["name","email"]'::jsonb))) as changed
                 from outbox_events where id = ?
-                """, (rs, n) -> new OwnWrite(rs.getLong("version"), Set.of((String[]) rs.getArray("changed").getArray())), outboxId);
+                """, (rs, n) -> new OwnWrite(rs.getLong("version"), Set.of((String[]) rs.getArray("changed").getArray()), rs.getString("correlation_id")),
+                outboxId);
         if (!sent.isEmpty()) {
             return Optional.of(sent.get(0));
         }
         boolean processed = Boolean.TRUE.equals(jdbc.queryForObject(
                 "select exists(select 1 from processed_events where consumer = ? and event_id = ?)", Boolean.class, CONSUMER, idempotencyKey));
-        return processed ? Optional.of(new OwnWrite(null, Set.copyOf(CustomerEvents.SYNCED_FIELDS))) : Optional.empty();
+        return processed ? Optional.of(new OwnWrite(null, Set.copyOf(CustomerEvents.SYNCED_FIELDS), null)) : Optional.empty();
     }
 }

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -24,6 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * trip (REST → outbox → Kafka → Stripe → webhook back), the readiness components (a stalled relay shows DEGRADED but
  * stays ready), and the sync's metrics.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class OperationsTest extends IntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -111,6 +115,21 @@ class OperationsTest extends IntegrationTest {
 
         assertThat(http().get("/admin/customers/999999999/timeline").status()).isEqualTo(404);
         assertThat(http().get("/admin/customers/abc/timeline").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aRequestsCorrelationIdFollowsItsChangeToStripeAndItsEchoBack(CapturedOutput output) {
+        String correlationId = "follow-" + UUID.randomUUID();
+        Http.Reply created = http().send(HttpRequest.newBuilder(URI.create(http().base() + "/customers")).header("Content-Type", "application/json")
+                .header("X-Correlation-Id", correlationId)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Followed\",\"email\":\"fw-" + UUID.randomUUID() + "@example.com\"}")));
+        assertThat(created.headers().firstValue("X-Correlation-Id")).hasValue(correlationId);
+        long id = created.json().path("data").path("id").asLong();
+        await().atMost(WAIT).until(() -> output.getAll().lines().anyMatch(l -> l.contains("[" + correlationId + "]") && l.contains("Webhook")
+                && l.contains("echo")));
+        List<String> lines = output.getAll().lines().filter(l -> l.contains("[" + correlationId + "]")).toList();
+        assertThat(lines).as("the Stripe call").anyMatch(l -> l.contains("Applied CustomerCreated v1 of customer " + id + " to Stripe"));
+        assertThat(lines).as("the echo that came back").anyMatch(l -> l.contains("echo") && l.contains("Twoway's own write of version 1"));
     }
 
     @Test
