@@ -95,6 +95,18 @@ public abstract class IntegrationTest {
                 .toList();
     }
 
+    /**
+     * Waits until every outbox event is published and settled by the Stripe consumer, so that a fault injected next
+     * (the sandbox's failNext matches any request on a path) meets this test's request, not an earlier test's.
+     */
+    protected void awaitPipelineIdle() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> count("""
+                select count(*) from outbox_events o where o.published_at is null
+                   or not exists (select 1 from processed_events p where p.event_id = o.id::text)
+                      and not exists (select 1 from dead_letters d where d.event_id = o.id::text)
+                """) == 0);
+    }
+
     protected long count(String sql, Object... args) {
         Long n = jdbc.queryForObject(sql, Long.class, args);
         return n == null ? 0 : n;
