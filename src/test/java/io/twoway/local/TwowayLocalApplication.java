@@ -71,7 +71,8 @@ public final class TwowayLocalApplication {
                   Conflicts        http://localhost:{}/admin/conflicts
                   Reconciliation   {} (POST /admin/reconciliation/run; reports at /admin/reconciliation/reports)
                   Backfill         POST /admin/backfill imports what Stripe held before; catch-up: /admin/catchup
-                  Health, metrics  http://localhost:{}/actuator/health, /actuator/prometheus
+                  Operations       /admin/status, /admin/dlq, /admin/customers/<id>/timeline; API docs at http://localhost:{}/docs
+                  Health, metrics  http://localhost:{}/actuator/health, /actuator/prometheus; Hawtio at http://localhost:{}/hawtio
 
                 Try it:
                   export TWOWAY_TOKEN={}
@@ -80,7 +81,7 @@ public final class TwowayLocalApplication {
                   curl -s -H "Authorization: Bearer $TWOWAY_TOKEN" localhost:{}/customers             # both, synced
                 """, port, token, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
                 infra.kafka.getBrokersAsString(), infra.stripe.baseUrl(), LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(),
-                port, infra.stripe.baseUrl(), port, schedule(context.getEnvironment()), managementPort, token, port,
+                port, infra.stripe.baseUrl(), port, schedule(context.getEnvironment()), port, managementPort, managementPort, token, port,
                 LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
     }
 
