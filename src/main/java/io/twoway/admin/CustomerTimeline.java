@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -28,6 +29,16 @@ public class CustomerTimeline {
 
     public CustomerTimeline(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** Customers whose id or Stripe id is {@code q}, or whose email starts with it (case-insensitive); newest first. */
+    public List<Map<String, Object>> search(String q, int limit) {
+        Long id = q.matches("[1-9][0-9]{0,17}") ? Long.valueOf(q) : null;
+        String prefix = q.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.query("""
+                select id, name, email, stripe_customer_id, is_active, version, origin from customers
+                where id = ? or stripe_customer_id = ? or lower(email) like ? order by id desc limit ?
+                """, (rs, n) -> row(rs, "id", "name", "email", "stripe_customer_id", "is_active", "version", "origin"), id, q, prefix, limit);
     }
 
     public Map<String, Object> of(long customerId) {

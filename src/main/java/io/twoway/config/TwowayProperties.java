@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("twoway")
 public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outbox, Stripe stripe, Webhook webhook,
                                Conflicts conflicts, Reconciliation reconciliation, Catchup catchup, Retry retry,
-                               Breaker breaker) {
+                               Breaker breaker, Console console) {
 
     /** The API server: where it listens, its request limits, and who may call it. */
     public record Api(String host, int port, int maxBodyBytes, int maxPageSize, int warmupRequests, String tokens, boolean authDisabled,
@@ -55,4 +55,7 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
     }
 
     public record Breaker(int failureThreshold, double openSeconds) {}
+
+    /** The operator console: how often its charts' history takes a point. */
+    public record Console(long historyIntervalSeconds) {}
 }

@@ -114,7 +114,8 @@ public class StripeInwardSync implements WebhookApplier {
     private Outcome confirmEcho(RemoteCustomer remote, SyncLedger.OwnWrite echo) {
         Optional<Customer> found = customers.lockByStripeId(remote.id());
         if (found.isEmpty() && remote.localId() != null) {
-            found = customers.lock(remote.localId()).filter(c -> c.stripeCustomerId() == null);
+            // unlinked yet, or linked to this customer by the outward side's commit that this read raced
+            found = customers.lock(remote.localId()).filter(c -> c.stripeCustomerId() == null || c.stripeCustomerId().equals(remote.id()));
         }
         if (found.isEmpty()) {
             return Outcome.of(Outcome.ECHO, "Twoway's own write; customer not known locally");

@@ -113,6 +113,15 @@ class OperationsTest extends IntegrationTest {
                 && e.path("summary").asText().startsWith("customer.updated: applied"));
         assertThat(timeline.path("entries")).anyMatch(e -> e.path("kind").asText().equals("change") && e.path("details").path("origin").asText().equals("stripe"));
 
+        List<Long> byId = new ArrayList<>();
+        data(http().get("/admin/customers/search?q=" + id)).path("items").forEach(c -> byId.add(c.path("id").asLong()));
+        assertThat(byId).containsExactly(id);
+        assertThat(data(http().get("/admin/customers/search?q=" + stripeId)).path("items").get(0).path("id").asLong()).isEqualTo(id);
+        String emailStart = timeline.path("customer").path("email").asText().substring(0, 12).toUpperCase();
+        assertThat(data(http().get("/admin/customers/search?q=" + emailStart)).path("items")).anyMatch(c -> c.path("id").asLong() == id);
+        assertThat(http().get("/admin/customers/search?q=").status()).isEqualTo(400);
+        assertThat(data(http().get("/admin/customers/search?q=nobody-has-this_%25")).path("items")).isEmpty();
+
         assertThat(http().get("/admin/customers/999999999/timeline").status()).isEqualTo(404);
         assertThat(http().get("/admin/customers/abc/timeline").status()).isEqualTo(400);
     }
@@ -129,7 +138,7 @@ class OperationsTest extends IntegrationTest {
                 && l.contains("echo")));
         List<String> lines = output.getAll().lines().filter(l -> l.contains("[" + correlationId + "]")).toList();
         assertThat(lines).as("the Stripe call").anyMatch(l -> l.contains("Applied CustomerCreated v1 of customer " + id + " to Stripe"));
-        assertThat(lines).as("the echo that came back").anyMatch(l -> l.contains("echo") && l.contains("Twoway's own write of version 1"));
+        assertThat(lines).as("the echo that came back").anyMatch(l -> l.contains("echo") && l.contains("Twoway's own write"));
     }
 
     @Test
@@ -154,6 +163,12 @@ class OperationsTest extends IntegrationTest {
             camel.getRouteController().startRoute("outbox-relay");
         }
         await().atMost(WAIT).until(() -> "UP".equals(management().get("/actuator/health/readiness").json().path("status").asText()));
+
+        await().atMost(WAIT).until(() -> data(http().get("/admin/metrics/history")).path("points").size() >= 2);
+        JsonNode history = data(http().get("/admin/metrics/history"));
+        assertThat(history.path("interval_seconds").asLong()).isEqualTo(1);
+        assertThat(history.path("points").get(0).path("stripe_calls").has("rate_limited")).isTrue();
+        assertThat(history.path("points").get(0).path("relayed").isNumber()).isTrue();
 
         String metrics = management().get("/actuator/prometheus").body();
         assertThat(metrics).contains("twoway_outbox_relayed_total", "twoway_outbox_backlog", "twoway_outbox_oldest_age_seconds", "twoway_dlq_open",

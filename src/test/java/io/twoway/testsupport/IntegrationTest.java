@@ -35,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "twoway.api.port=0",
         "twoway.api.tokens=" + IntegrationTest.API_TOKEN + "," + IntegrationTest.API_TOKEN_NEXT,
         "twoway.api.rate-limit=0",
+        "twoway.console.history-interval-seconds=1",
         // several test contexts (and the cluster test's second instance) share this JVM: Jolokia on any free port
         "camel.component.jolokia.server-config.port=0",
         // the schedule and the catch-up run where a test asks for them (ReconciliationTest, CatchupTest)

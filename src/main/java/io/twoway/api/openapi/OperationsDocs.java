@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * API description: the bodies of the operators' endpoints ({@code /admin/status}, {@code /admin/kafka/stats},
- * {@code /admin/integrations/status}, {@code /admin/customers/{id}/timeline}). Documentation models only.
+ * {@code /admin/integrations/status}, {@code /admin/metrics/history}, {@code /admin/customers/search} and
+ * {@code /admin/customers/{id}/timeline}). Documentation models only.
  */
 public final class OperationsDocs {
 
@@ -150,5 +151,40 @@ public final class OperationsDocs {
     public record CustomerTimelineEnvelope(
             @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = "success") String status,
             @Schema(requiredMode = RequiredMode.REQUIRED) CustomerTimeline data) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "MetricsPoint", description = "How much each counter grew in one interval.")
+    public record MetricsPoint(
+            @Schema(requiredMode = RequiredMode.REQUIRED, format = "date-time", description = "The end of the interval.") String at,
+            @Schema(requiredMode = RequiredMode.REQUIRED, description = "Outbox events relayed to Kafka.") long relayed,
+            @Schema(requiredMode = RequiredMode.REQUIRED, description = "Webhooks received (every type and outcome).") long webhooks,
+            @Schema(requiredMode = RequiredMode.REQUIRED, description = "Stripe calls by outcome: success, client_error, "
+                    + "rate_limited, server_error, io_error.") Map<String, Long> stripeCalls) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(name = "MetricsHistory", description = "The last hour, one point per interval, oldest first; this instance's counters.")
+    public record MetricsHistory(
+            @Schema(requiredMode = RequiredMode.REQUIRED, example = "60") long intervalSeconds,
+            @Schema(requiredMode = RequiredMode.REQUIRED) List<MetricsPoint> points) {
+    }
+
+    @Schema(name = "MetricsHistoryEnvelope", description = "Success envelope with the counters' last hour.")
+    public record MetricsHistoryEnvelope(
+            @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = "success") String status,
+            @Schema(requiredMode = RequiredMode.REQUIRED) MetricsHistory data) {
+    }
+
+    @Schema(name = "CustomerSearch", description = "Customers that match, newest first, at most 20.")
+    public record CustomerSearch(
+            @Schema(requiredMode = RequiredMode.REQUIRED, description = "Each: id, name, email, stripe_customer_id, is_active, version, origin.")
+            List<Object> items) {
+    }
+
+    @Schema(name = "CustomerSearchEnvelope", description = "Success envelope with the matching customers.")
+    public record CustomerSearchEnvelope(
+            @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = "success") String status,
+            @Schema(requiredMode = RequiredMode.REQUIRED) CustomerSearch data) {
     }
 }
