@@ -41,7 +41,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class OpenApiTest extends IntegrationTest {
 
     /** The description's own pages: served on the API port, not operations of the API. */
-    private static final Set<String> DESCRIPTION_PAGES = Set.of("/openapi.json", "/docs");
+    private static final Set<String> DESCRIPTION_PAGES = Set.of("/openapi.json", "/docs", "/console");
     private static final String WEBHOOK = "POST /webhooks/stripe";
     /** The operations that read a request body: each must describe it. */
     private static final Set<String> WITH_BODY = Set.of("POST /customers", "PUT /customers/{id}", "POST /admin/conflicts/resolve",
