@@ -346,6 +346,11 @@
         body.appendChild(row);
       });
       if (!(env.data.items || []).length) { body.appendChild(el('tr', {}, [el('td', { colspan: 7, text: 'No reports yet.' })])); }
+      // the trend: mismatches each finished run found, oldest first
+      var done = (env.data.items || []).filter(function (r) { return r.finished_at; }).reverse();
+      drawChart('chart-reports', done.map(function (r) { return Date.parse(r.started_at) / 1000; }),
+        [done.map(function (r) { return Object.values((r.counts && r.counts.by_kind) || {}).reduce(function (a, b) { return a + b; }, 0); })],
+        ['mismatches'], ['#7c3aed']);
     }).catch(function (e) { notify('Reports: ' + e.message, true); });
   }
 

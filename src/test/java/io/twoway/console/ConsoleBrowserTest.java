@@ -239,6 +239,8 @@ class ConsoleBrowserTest extends IntegrationTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("rc-detail")));
         wait.until(ExpectedConditions.textMatches(By.id("rc-detail-title"), java.util.regex.Pattern.compile(": (completed|failed|abandoned)")));
         assertThat(browser.findElement(By.id("rc-detail-title")).getText()).contains("completed");
+        // the reports' trend: a chart of the mismatches each finished run found
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-reports .uplot canvas")));
 
         new Select(browser.findElement(By.cssSelector("#rc-filter select[name=kind]"))).selectByVisibleText("missing_remote");
         browser.findElement(By.cssSelector("#rc-filter button[type=submit]")).click();
