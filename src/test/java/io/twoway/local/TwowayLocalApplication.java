@@ -63,6 +63,7 @@ public final class TwowayLocalApplication {
 
                 Twoway local run is up:
                   API              http://localhost:{}/customers   (every endpoint but /webhooks and /actuator/health asks for the token)
+                  Console          http://localhost:{}/console   (the browser asks: any user name, the token as the password)
                   API token        {}
                   PostgreSQL       {}
                   Kafka            {}
@@ -79,7 +80,7 @@ public final class TwowayLocalApplication {
                   curl -s -X POST localhost:{}/customers -H "Authorization: Bearer $TWOWAY_TOKEN" -H 'Content-Type: application/json' -d '{"name":"Ada Lovelace","email":"ada@example.com"}'
                   curl -s -u {}: {}/v1/customers -d name="Grace Hopper" -d email=grace@example.com   # made in Stripe
                   curl -s -H "Authorization: Bearer $TWOWAY_TOKEN" localhost:{}/customers             # both, synced
-                """, port, token, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
+                """, port, port, token, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
                 infra.kafka.getBrokersAsString(), infra.stripe.baseUrl(), LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(),
                 port, infra.stripe.baseUrl(), port, schedule(context.getEnvironment()), port, managementPort, managementPort, token, port,
                 LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
