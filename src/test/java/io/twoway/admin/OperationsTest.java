@@ -21,6 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
 
 /**
  * The operator's surface: the status, Kafka's figures and the integrations, a customer's timeline after a round
@@ -34,6 +37,9 @@ class OperationsTest extends IntegrationTest {
 
     @Autowired
     private CamelContext camel;
+
+    @Autowired
+    private ApplicationContext context;
 
     private JsonNode data(Http.Reply reply) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -149,6 +155,14 @@ class OperationsTest extends IntegrationTest {
         assertThat(ready.path("components").has("stripe")).isTrue();
         assertThat(ready.path("components").has("relay")).isTrue();
         assertThat(management().withoutToken().get("/actuator/health/liveness").status()).isEqualTo(200);
+        // not ready is 503, whatever the DEGRADED mapping: a load balancer and the benchmark wait on it
+        AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+        try {
+            assertThat(management().withoutToken().get("/actuator/health/readiness").status()).isEqualTo(503);
+        } finally {
+            AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+        }
+        assertThat(management().withoutToken().get("/actuator/health/readiness").status()).isEqualTo(200);
 
         long id = http().createCustomer("Stalled", "st-" + UUID.randomUUID() + "@example.com");
         camel.getRouteController().stopRoute("outbox-relay");
