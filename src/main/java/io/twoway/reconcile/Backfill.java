@@ -6,6 +6,7 @@ import io.twoway.conflict.Conflict;
 import io.twoway.conflict.ConflictPolicy;
 import io.twoway.conflict.ConflictStore;
 import io.twoway.customer.CustomerEvents;
+import io.twoway.customer.CustomerRepository;
 import io.twoway.stripe.RemoteCustomer;
 import io.twoway.stripe.StripeGateway;
 import io.twoway.stripe.StripeRetry;
@@ -57,6 +58,7 @@ public class Backfill {
 
     private final StripeGateway stripe;
     private final JdbcTemplate jdbc;
+    private final CustomerRepository customers;
     private final TransactionTemplate tx;
     private final SyncLedger ledger;
     private final ConflictStore conflicts;
@@ -65,10 +67,11 @@ public class Backfill {
     private final TwowayProperties.Retry retry;
     private final long abandonAfterSeconds;
 
-    public Backfill(StripeGateway stripe, JdbcTemplate jdbc, TransactionTemplate tx, SyncLedger ledger, ConflictStore conflicts,
+    public Backfill(StripeGateway stripe, JdbcTemplate jdbc, CustomerRepository customers, TransactionTemplate tx, SyncLedger ledger, ConflictStore conflicts,
                     ConflictPolicy policy, ProgressTicker ticker, TwowayProperties properties) {
         this.stripe = stripe;
         this.jdbc = jdbc;
+        this.customers = customers;
         this.tx = tx;
         this.ledger = ledger;
         this.conflicts = conflicts;
@@ -291,16 +294,15 @@ public class Backfill {
             return "email_conflicts";
         }
         String name = c.getName() == null || c.getName().isBlank() ? email : c.getName();
-        Long created = jdbc.queryForObject("insert into customers (name, email, stripe_customer_id, origin) values (?, ?, ?, ?) returning id",
-                Long.class, name, email, c.getId(), CustomerEvents.ORIGIN_STRIPE);
-        ledger.recordAgreed(created, c.getId(), c.getName(), email, false, name.equals(c.getName()) ? 1 : 0);
-        byEmail.put(email.toLowerCase(Locale.ROOT), new Local(created, email, c.getId(), true));
+        var created = customers.insertLinked(name, email, c.getId(), CustomerEvents.ORIGIN_STRIPE);
+        ledger.recordAgreed(created.id(), c.getId(), c.getName(), email, false, name.equals(c.getName()) ? created.version() : 0);
+        byEmail.put(email.toLowerCase(Locale.ROOT), new Local(created.id(), email, c.getId(), true));
         return "created";
     }
 
     /** Links without changing either side; what differs is for the next reconciliation to show, with its direction. */
     private void link(long customerId, Customer c) {
-        jdbc.update("update customers set stripe_customer_id = ? where id = ?", c.getId(), customerId);
+        customers.linkStripeCustomer(customerId, c.getId());
         ledger.recordAgreed(customerId, c.getId(), c.getName(), c.getEmail(), false, 0);
     }
 

@@ -5,9 +5,9 @@ import io.twoway.stripe.RemoteCustomer;
 import io.twoway.stripe.SyncLedger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,7 @@ public class ReconciliationStore {
             return jdbc.queryForObject("""
                     insert into reconciliation_reports (status, trigger, requested_by, scheduled_for, auto_resolve, dry_run, source_of_truth)
                     values ('running', ?, ?, ?, ?, ?, ?) returning id
-                    """, Long.class, trigger, requestedBy, scheduledFor == null ? null : Timestamp.from(scheduledFor), autoResolve, dryRun,
+                    """, Long.class, trigger, requestedBy, scheduledFor == null ? null : scheduledFor.atOffset(ZoneOffset.UTC), autoResolve, dryRun,
                     sourceOfTruth);
         } catch (DuplicateKeyException e) {
             throw new RunInProgress("Reconciliation", running().orElse(0L));

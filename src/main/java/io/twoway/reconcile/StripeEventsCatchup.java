@@ -146,9 +146,12 @@ public class StripeEventsCatchup {
                 """, owner, (double) LEASE_SECONDS, CURSOR, owner) == 1;
     }
 
-    /** The cursor and the last read, for {@code GET /admin/catchup}. */
+    /**
+     * The cursor and the last read, for {@code GET /admin/catchup} and {@code /admin/status}: a read, no write (the
+     * next catch-up run clears a gap that a reconciliation has closed).
+     */
     public Map<String, Object> status() {
-        closeGapAfterReconciliation();
+        Optional<OffsetDateTime> reconciled = reports.lastCompletedStart();
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("enabled", settings.enabled());
         status.put("interval_seconds", settings.intervalSeconds());
@@ -162,11 +165,9 @@ public class StripeEventsCatchup {
             status.put("last_result", JsonText.read(rs.getString(4)));
             status.put("last_error", rs.getString(5));
             OffsetDateTime gap = rs.getObject(6, OffsetDateTime.class);
-            status.put("full_reconciliation_required", gap != null);
+            status.put("full_reconciliation_required", gap != null && reconciled.map(at -> !at.isAfter(gap)).orElse(true));
             status.put("gap_noticed_at", gap == null ? null : gap.toString());
         }, CURSOR);
         return status;
     }
-
-
 }
