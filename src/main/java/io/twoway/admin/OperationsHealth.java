@@ -3,6 +3,8 @@ package io.twoway.admin;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.twoway.config.ConditionalOnRole;
+import io.twoway.config.Roles;
 import io.twoway.config.TwowayProperties;
 import io.twoway.stripe.DeadLetterStore;
 import java.time.Duration;
@@ -17,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
  * Operations: the readiness components beside the database's (Kafka, Stripe, the relay) and the sync's gauges
  * (outbox backlog and oldest age, open dead letters, consumer lag). Kafka or Stripe out of reach, or a stalled relay,
  * is {@code DEGRADED}: visible, answered 200, so that the API keeps taking writes into the outbox; only a database
- * out of reach makes the service not ready (503).
+ * out of reach makes the service not ready (503). A process checks only what its roles need ({@code TWOWAY_ROLES}):
+ * the API the database alone, the relay Kafka and the outbox, the sync Kafka and Stripe, the scheduler Stripe.
  */
 @Configuration(proxyBeanMethods = false)
 public class OperationsHealth {
@@ -26,11 +29,13 @@ public class OperationsHealth {
     private static final Duration GAUGE_CACHE = Duration.ofSeconds(10);
 
     @Bean
+    @ConditionalOnRole({Roles.Role.RELAY, Roles.Role.SYNC})
     HealthIndicator kafkaHealthIndicator(Probes probes) {
         return () -> health(probes.kafka(), "Kafka").build();
     }
 
     @Bean
+    @ConditionalOnRole({Roles.Role.SYNC, Roles.Role.SCHEDULER})
     HealthIndicator stripeHealthIndicator(Probes probes, CircuitBreaker stripeCircuitBreaker) {
         return () -> {
             Probes.Probe probe = probes.stripe();
@@ -46,6 +51,7 @@ public class OperationsHealth {
     }
 
     @Bean
+    @ConditionalOnRole(Roles.Role.RELAY)
     HealthIndicator relayHealthIndicator(Probes probes, TwowayProperties properties) {
         long stalledAfter = properties.outbox().stalledAfterSeconds();
         return () -> {

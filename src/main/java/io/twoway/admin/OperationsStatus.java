@@ -4,7 +4,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.twoway.config.TwowayProperties;
 import io.twoway.reconcile.ReconciliationStore;
 import io.twoway.reconcile.StripeEventsCatchup;
+import io.twoway.config.Roles;
 import io.twoway.stripe.DeadLetterStore;
+import io.twoway.stripe.SharedRateBudget;
 import io.twoway.stripe.SyncActivity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,9 +36,12 @@ public class OperationsStatus {
     private final StripeEventsCatchup catchup;
     private final SyncActivity stripeActivity;
     private final TwowayProperties properties;
+    private final SharedRateBudget stripeBudget;
+    private final Roles roles;
 
     public OperationsStatus(Probes probes, KafkaStats kafka, CamelContext camel, CircuitBreaker stripeCircuitBreaker, DeadLetterStore deadLetters,
-                            ReconciliationStore reconciliations, StripeEventsCatchup catchup, SyncActivity stripeActivity, TwowayProperties properties) {
+                            ReconciliationStore reconciliations, StripeEventsCatchup catchup, SyncActivity stripeActivity, TwowayProperties properties,
+                            SharedRateBudget stripeRateBudget, Roles roles) {
         this.probes = probes;
         this.kafka = kafka;
         this.camel = camel;
@@ -46,10 +51,13 @@ public class OperationsStatus {
         this.catchup = catchup;
         this.stripeActivity = stripeActivity;
         this.properties = properties;
+        this.stripeBudget = stripeRateBudget;
+        this.roles = roles;
     }
 
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
+        status.put("instance", Map.of("roles", roles.toString(), "member", stripeBudget.member()));
         Map<String, Object> dependencies = new LinkedHashMap<>();
         dependencies.put("database", probes.database().toJson());
         Probes.Probe kafkaProbe = probes.kafka();
@@ -89,6 +97,12 @@ public class OperationsStatus {
         stripe.put("consumer_group", kafka.syncGroup());
         stripe.put("breaker", breaker(breaker));
         stripe.put("rate_limit_per_second", properties.stripe().rateLimit());
+        // the account's budget, shared by the instances that send now; each instance's share and lease
+        Map<String, Object> budget = new LinkedHashMap<>();
+        budget.put("this_instance_per_second", stripeBudget.share());
+        budget.put("sharing_instances", stripeBudget.sharingMembers());
+        budget.put("members", stripeBudget.members());
+        stripe.put("rate_budget", budget);
         stripe.putAll(stripeActivity.toJson());
         Map<String, Object> salesforce = new LinkedHashMap<>();
         salesforce.put("name", "salesforce");

@@ -1,5 +1,6 @@
 package io.twoway.api;
 
+import io.twoway.config.Roles;
 import io.twoway.config.TwowayProperties;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -86,12 +87,18 @@ public class ApiHttpServer {
         }
     }
 
-    /** Starts the server with the Camel context, before the routes that register on its router. */
+    /**
+     * Starts the server with the Camel context, before the routes that register on its router; only in a process with
+     * the {@code api} role (a worker listens on the management port alone).
+     */
     @Bean
-    CamelContextConfiguration apiServerLifecycle(VertxPlatformHttpServer server) {
+    CamelContextConfiguration apiServerLifecycle(VertxPlatformHttpServer server, Roles roles) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
+                if (!roles.has(Roles.Role.API)) {
+                    return;
+                }
                 camelContext.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ResponseHeaders());
                 try {
                     camelContext.addService(server, true, true);

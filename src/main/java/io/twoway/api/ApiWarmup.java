@@ -1,5 +1,7 @@
 package io.twoway.api;
 
+import io.twoway.config.ConditionalOnRole;
+import io.twoway.config.Roles;
 import io.twoway.config.TwowayProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +24,7 @@ import org.springframework.stereotype.Component;
  * service ready only once every runner has finished. {@code API_WARMUP_REQUESTS=0} turns it off.
  */
 @Component
+@ConditionalOnRole(Roles.Role.API)
 public class ApiWarmup implements ApplicationRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiWarmup.class);

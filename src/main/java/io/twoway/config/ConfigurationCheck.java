@@ -19,6 +19,7 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
     private record Rule(String variable, String property, Predicate<String> valid, String expectation) {}
 
     private static final List<Rule> RULES = List.of(
+            new Rule("TWOWAY_ROLES", Roles.PROPERTY, Roles::valid, "must be a comma-separated list of api, relay, sync, scheduler"),
             whole("MAX_RETRY_ATTEMPTS", "twoway.retry.max-attempts", 0, 100),
             positive("INITIAL_RETRY_DELAY", "twoway.retry.initial-delay-seconds"),
             positive("MAX_RETRY_DELAY", "twoway.retry.max-delay-seconds"),

@@ -26,8 +26,9 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
     public record Outbox(boolean relayEnabled, int batchSize, long pollIntervalMs, long retentionHours, long pruneIntervalMs, long ledgerRetentionHours,
                          long stalledAfterSeconds) {}
 
-    public record Stripe(boolean enabled, String apiBase, String apiKey, double rateLimit, long rateMarginMs, int connectTimeoutMs, int readTimeoutMs,
-                         String deletedCustomerAction) {}
+    /** {@code rateLimit} is the account's: the instances share it (renewing their shares' leases every {@code rateShareRenewMs}). */
+    public record Stripe(boolean enabled, String apiBase, String apiKey, double rateLimit, long rateMarginMs, long rateShareRenewMs,
+                         long rateShareLeaseMs, int connectTimeoutMs, int readTimeoutMs, String deletedCustomerAction) {}
 
     /** Inward sync: webhook verification and the apply pipeline. */
     public record Webhook(String secret, long toleranceSeconds, int timeoutSeconds, int maxBodyBytes, int applyConcurrency, int queueSize,

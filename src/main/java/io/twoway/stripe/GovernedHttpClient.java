@@ -42,7 +42,13 @@ public class GovernedHttpClient extends HttpClient {
 
     @Override
     public StripeResponse request(StripeRequest request) throws ApiConnectionException {
-        RateGovernor.Permit permit = governor.acquire();
+        RateGovernor.Permit permit;
+        try {
+            permit = governor.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiConnectionException("Interrupted before the request to Stripe (" + request.url() + ") was sent", e);
+        }
         StripeResponse response = null;
         try {
             response = send(request);

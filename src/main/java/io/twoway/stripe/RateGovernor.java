@@ -20,19 +20,28 @@ import java.util.concurrent.locks.LockSupport;
  * request is in flight, or on a long round trip, the margin decides. Under a steady backlog that gives
  * {@code limit / (1 s + min(round trip, margin))}. A fixed interval of 1.05/rate, as before, capped it at 95.2 %,
  * lost every slot that a busy sender came late to, and met 429s whenever a request took more than 50 ms to arrive.
+ *
+ * <p>Stripe's limit belongs to the account: with several instances, {@link SharedRateBudget} sets each one's rate to
+ * its share and closes the governor while the instance holds none.
  */
 public class RateGovernor {
 
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final long windowNanos;
     private final long marginNanos;
+    private long windowNanos;
     /** For each of the last {@code limit} requests, a ring: the latest time it can have reached Stripe, and its number. */
-    private final long[] arrivedBy;
-    private final long[] number;
+    private long[] arrivedBy;
+    private long[] number;
     private int oldest;
     private long issued;
     private long pausedUntil;
+    /** False while this instance holds no share of a budget shared with others ({@link SharedRateBudget}). */
+    private boolean open = true;
+    /** Demand, for the shared budget: when a sender last asked for a permit, and how many wait for one now. */
+    private volatile long lastAskedNanos;
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Runnable onDemandWhileClosed = () -> { };
 
     /** One request's place in the window, handed back with {@link #sent} and {@link #answered}. */
     public record Permit(int index, long number, long slot) {}
@@ -46,29 +55,98 @@ public class RateGovernor {
      * {@code floor(rate)} requests per {@code floor(rate)/rate} seconds.
      */
     public RateGovernor(double requestsPerSecond, Duration margin, long nowNanos) {
+        this.marginNanos = margin.toNanos();
+        this.lastAskedNanos = nowNanos - TimeUnit.DAYS.toNanos(1);
+        this.arrivedBy = new long[0];
+        this.number = new long[0];
+        setRate(requestsPerSecond, nowNanos);
+    }
+
+    /**
+     * A new rate from now on, for the window too: the newest of the requests already sent keep their places, so that no
+     * one-second window holds more than the new limit once a request leaves under it.
+     */
+    public synchronized void setRate(double requestsPerSecond, long nowNanos) {
         if (!(requestsPerSecond > 0)) {
             throw new IllegalArgumentException("requestsPerSecond must be > 0");
         }
         int limit = (int) Math.max(1, Math.floor(requestsPerSecond));
-        this.windowNanos = (long) (WINDOW_NANOS * (limit / requestsPerSecond));
-        this.marginNanos = margin.toNanos();
-        this.arrivedBy = new long[limit];
-        this.number = new long[limit];
-        Arrays.fill(arrivedBy, nowNanos - windowNanos);
+        long window = (long) (WINDOW_NANOS * (limit / requestsPerSecond));
+        if (limit == arrivedBy.length && window == windowNanos) {
+            return;
+        }
+        long[] arrived = new long[limit];
+        long[] numbers = new long[limit];
+        Arrays.fill(arrived, nowNanos - window);
+        int kept = Math.min(limit, arrivedBy.length);
+        for (int i = 0; i < kept; i++) {
+            // the ring's newest entries, oldest of them first, at the end of the new ring
+            int from = (oldest + arrivedBy.length - kept + i) % arrivedBy.length;
+            arrived[limit - kept + i] = arrivedBy[from];
+            numbers[limit - kept + i] = number[from];
+        }
+        this.arrivedBy = arrived;
+        this.number = numbers;
+        this.windowNanos = window;
+        this.oldest = 0;
     }
 
-    /** Blocks until this caller may send one request; report its send and its answer on the permit. */
-    public Permit acquire() {
-        long now = System.nanoTime();
-        Permit permit = reserve(now);
-        for (long left = permit.slot() - now; left > 0; left = permit.slot() - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-            if (Thread.currentThread().isInterrupted()) {
-                break;
+    /** The requests per second this governor lets through now. */
+    public synchronized double rate() {
+        return arrivedBy.length * (double) WINDOW_NANOS / windowNanos;
+    }
+
+    /**
+     * Blocks until this caller may send one request; report its send and its answer on the permit. A sender interrupted
+     * while it waits sends nothing: it gets {@link InterruptedException}, since a request sent early would break the limit.
+     */
+    public Permit acquire() throws InterruptedException {
+        lastAskedNanos = System.nanoTime();
+        waiting.incrementAndGet();
+        try {
+            awaitOpen();
+            long now = System.nanoTime();
+            Permit permit = reserve(now);
+            for (long left = permit.slot() - now; left > 0; left = permit.slot() - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    // its slot stays taken, as if it had been sent: the window only errs on the safe side
+                    throw new InterruptedException("interrupted while waiting for a permit");
+                }
             }
+            sent(permit, System.nanoTime());
+            return permit;
+        } finally {
+            waiting.decrementAndGet();
         }
-        sent(permit, System.nanoTime());
-        return permit;
+    }
+
+    private synchronized void awaitOpen() throws InterruptedException {
+        if (!open) {
+            onDemandWhileClosed.run();
+        }
+        while (!open) {
+            wait();
+        }
+    }
+
+    /** Opens (senders may go from {@code fromNanos} on) or closes the governor; a shared budget's share decides. */
+    synchronized void open(boolean open, long fromNanos) {
+        this.open = open;
+        if (open) {
+            pausedUntil = Math.max(pausedUntil, fromNanos);
+            notifyAll();
+        }
+    }
+
+    /** Called (under the governor's lock, so it must not block) when a sender finds the governor closed. */
+    void onDemandWhileClosed(Runnable listener) {
+        this.onDemandWhileClosed = listener;
+    }
+
+    /** True while a sender waits for a permit, or asked for one within {@code idleNanos}. */
+    boolean busy(long idleNanos, long nowNanos) {
+        return waiting.get() > 0 || nowNanos - lastAskedNanos < idleNanos;
     }
 
     /** Takes the first slot at or after {@code now} (same clock) at which one more request may leave. */
@@ -83,16 +161,31 @@ public class RateGovernor {
 
     /** The request left at {@code nowNanos}: later than its slot when the sending thread ran late. */
     synchronized void sent(Permit permit, long nowNanos) {
-        if (number[permit.index()] == permit.number()) {
-            arrivedBy[permit.index()] = Math.max(arrivedBy[permit.index()], nowNanos + marginNanos);
+        int i = indexOf(permit);
+        if (i >= 0) {
+            arrivedBy[i] = Math.max(arrivedBy[i], nowNanos + marginNanos);
         }
     }
 
     /** The request's answer came at {@code nowNanos} (or it failed then): it had reached Stripe by then, if at all. */
     public synchronized void answered(Permit permit, long nowNanos) {
-        if (number[permit.index()] == permit.number()) {
-            arrivedBy[permit.index()] = Math.min(arrivedBy[permit.index()], nowNanos);
+        int i = indexOf(permit);
+        if (i >= 0) {
+            arrivedBy[i] = Math.min(arrivedBy[i], nowNanos);
         }
+    }
+
+    /** The permit's place in the ring; moved by a rate change, gone (-1) once newer requests took it over. */
+    private int indexOf(Permit permit) {
+        if (permit.index() < number.length && number[permit.index()] == permit.number()) {
+            return permit.index();
+        }
+        for (int i = 0; i < number.length; i++) {
+            if (number[i] == permit.number()) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** No request leaves before {@code delay} has passed (a 429's Retry-After, or a default back-off). */

@@ -3,11 +3,14 @@ package io.twoway.stripe;
 import com.stripe.StripeClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
 import java.time.Duration;
 import java.util.Locale;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.context.annotation.Configuration;
 
 /** Outward sync: the Stripe client, its rate governor and the circuit breaker the sync route shares. */
@@ -17,6 +20,20 @@ public class StripeConfig {
     @Bean
     RateGovernor stripeRateGovernor(TwowayProperties properties) {
         return new RateGovernor(properties.stripe().rateLimit(), Duration.ofMillis(properties.stripe().rateMarginMs()));
+    }
+
+    /** Stripe's rate limit is the account's: every instance that sends takes its share of it, never the whole. */
+    @Bean(destroyMethod = "close")
+    SharedRateBudget stripeRateBudget(TwowayProperties properties, RateGovernor stripeRateGovernor, JdbcTemplate jdbc,
+                                      TransactionTemplate transactions, MeterRegistry meters) {
+        TwowayProperties.Stripe stripe = properties.stripe();
+        SharedRateBudget budget = new SharedRateBudget("stripe", stripe.rateLimit(), Duration.ofMillis(stripe.rateMarginMs()), stripeRateGovernor,
+                jdbc, transactions, Duration.ofMillis(stripe.rateShareRenewMs()), Duration.ofMillis(stripe.rateShareLeaseMs()), Duration.ofSeconds(2));
+        Gauge.builder("twoway.stripe.rate.share", budget, SharedRateBudget::share)
+                .description("requests per second this instance may send to Stripe now (its share of STRIPE_RATE_LIMIT)").register(meters);
+        Gauge.builder("twoway.stripe.rate.sharing.instances", budget, SharedRateBudget::sharingMembers)
+                .description("instances sending to Stripe now, STRIPE_RATE_LIMIT split between them").register(meters);
+        return budget;
     }
 
     /** stripe-java's own retries are off: redelivery is the sync route's job, under one policy and one log. */

@@ -67,6 +67,55 @@ class RateGovernorTest {
     }
 
     @Test
+    void aLowerRateHoldsInTheWindowsThatStraddleTheChange() {
+        // a backlog at 25/s for 3 s, then the instance's share falls to 10/s (a second instance joined), then rises to 20/s
+        RateGovernor governor = new RateGovernor(25, Duration.ZERO, 0);
+        List<long[]> sent = new java.util.ArrayList<>(); // {arrival, limit in force when it was reserved}
+        long now = 0;
+        int limit = 25;
+        while (now < 9_000_000_000L) {
+            if (limit == 25 && now >= 3_000_000_000L) {
+                limit = 10;
+                governor.setRate(10, now);
+            } else if (limit == 10 && now >= 6_000_000_000L) {
+                limit = 20;
+                governor.setRate(20, now);
+            }
+            RateGovernor.Permit permit = governor.reserve(now);
+            governor.sent(permit, permit.slot());
+            governor.answered(permit, permit.slot() + 1_000_000);
+            sent.add(new long[] {permit.slot(), limit});
+            now = permit.slot();
+        }
+        assertThat(governor.rate()).isEqualTo(20.0);
+        for (int i = 0; i < sent.size(); i++) {
+            long arrival = sent.get(i)[0];
+            long inWindow = sent.subList(0, i + 1).stream().filter(a -> a[0] > arrival - 1_000_000_000L).count();
+            assertThat(inWindow).as("requests in the second before request %d (limit %d)", i, sent.get(i)[1]).isLessThanOrEqualTo(sent.get(i)[1]);
+        }
+    }
+
+    @Test
+    void aClosedGovernorHoldsSendersUntilItOpens() throws Exception {
+        RateGovernor governor = new RateGovernor(100, Duration.ZERO);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        governor.onDemandWhileClosed(asked::incrementAndGet);
+        governor.open(false, 0);
+        java.util.concurrent.CompletableFuture<RateGovernor.Permit> sender = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return governor.acquire();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().until(() -> asked.get() == 1);
+        assertThat(governor.busy(0, System.nanoTime())).as("a sender waits").isTrue();
+        assertThat(sender).isNotDone();
+        governor.open(true, System.nanoTime());
+        assertThat(sender.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+    }
+
+    @Test
     void aFractionalRateSpreadsItsRequests() {
         RateGovernor governor = new RateGovernor(0.5, Duration.ZERO, 0);
         assertThat(governor.reserve(0).slot()).isEqualTo(0);
@@ -85,7 +134,7 @@ class RateGovernorTest {
     }
 
     @Test
-    void aPauseHoldsTheNextRequestBack() {
+    void aPauseHoldsTheNextRequestBack() throws InterruptedException {
         RateGovernor governor = new RateGovernor(1_000_000, Duration.ZERO);
         governor.pause(Duration.ofMillis(300));
         long start = System.nanoTime();
