@@ -13,7 +13,7 @@ import org.springframework.core.env.Environment;
 
 /**
  * Scale-out: applies {@code TWOWAY_ROLES}. A route whose group names a role ({@code group: relay} in its route file)
- * and every REST route ({@code api}) starts only in a process that holds that role; the route's own switch
+ * and every route the API server feeds ({@code api}: REST, the console, Swagger UI) starts only in a process that holds that role; the route's own switch
  * ({@code autoStartup}) still applies where it does. Routes with no role (the in-process queues, the {@code direct:}
  * steps) start everywhere: they only run when something in the process hands them work.
  */
@@ -33,7 +33,7 @@ public class RoleConfiguration {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
                 for (RouteDefinition route : camelContext.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()) {
-                    Roles.Role role = Boolean.TRUE.equals(route.isRest()) ? Roles.Role.API : Roles.ofGroup(route.getGroup());
+                    Roles.Role role = servesHttp(route) ? Roles.Role.API : Roles.ofGroup(route.getGroup());
                     if (role != null && !roles.has(role)) {
                         route.setAutoStartup("false");
                         LOG.debug("Route {} stays stopped: this process does not hold the {} role", route.getRouteId(), role.id());
@@ -46,6 +46,12 @@ public class RoleConfiguration {
                 // nothing
             }
         };
+    }
+
+    /** A REST route, or a route that platform-http feeds (the console, Swagger UI): the API server's. */
+    private static boolean servesHttp(RouteDefinition route) {
+        String from = route.getEndpointUrl();
+        return Boolean.TRUE.equals(route.isRest()) || from != null && from.startsWith("platform-http:");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.twoway.inbox;
 
+import io.twoway.config.CrashPoints;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
 import java.util.List;
@@ -61,6 +62,7 @@ public class InboxApply {
                 throw new IllegalStateException("no apply step for source " + event.source());
             }
             Outcome result = applier.apply(event);
+            CrashPoints.pass(CrashPoints.Point.INBOX_MID_APPLY);
             inbox.finish(id, result);
             return result;
         }));

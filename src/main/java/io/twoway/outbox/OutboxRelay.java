@@ -1,5 +1,6 @@
 package io.twoway.outbox;
 
+import io.twoway.config.CrashPoints;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
@@ -66,6 +67,9 @@ public class OutboxRelay {
                 ids.add(id);
             }, batchSize);
         }
+        if (!batch.isEmpty()) {
+            CrashPoints.pass(CrashPoints.Point.RELAY_BEFORE_KAFKA_SEND);
+        }
         exchange.setProperty(CLAIMED_IDS, ids);
         // tells the greedy scheduler whether to run again at once
         exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, !batch.isEmpty());
@@ -74,6 +78,7 @@ public class OutboxRelay {
 
     /** Marks the claimed batch published; runs after Kafka acknowledged every message of it. */
     public void markPublished(Exchange exchange) {
+        CrashPoints.pass(CrashPoints.Point.RELAY_AFTER_KAFKA_ACK);
         @SuppressWarnings("unchecked")
         List<UUID> ids = exchange.getProperty(CLAIMED_IDS, List.class);
         jdbc.execute((java.sql.Connection connection) -> {

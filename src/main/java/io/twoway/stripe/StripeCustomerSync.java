@@ -1,5 +1,6 @@
 package io.twoway.stripe;
 
+import io.twoway.config.CrashPoints;
 import io.twoway.config.TwowayProperties;
 import io.twoway.customer.Customer;
 import io.twoway.customer.CustomerEvents;
@@ -140,6 +141,7 @@ public class StripeCustomerSync {
     }
 
     public void record(Exchange exchange) {
+        CrashPoints.pass(CrashPoints.Point.SYNC_AFTER_STRIPE_ANSWER);
         CustomerSyncEvent event = exchange.getProperty(EVENT, CustomerSyncEvent.class);
         String stripeId = exchange.getMessage().getHeader(STRIPE_ID, String.class);
         @SuppressWarnings("unchecked")

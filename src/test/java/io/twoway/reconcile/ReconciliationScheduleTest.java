@@ -2,18 +2,13 @@ package io.twoway.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.twoway.TwowayApplication;
 import io.twoway.testsupport.IntegrationTest;
 import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronExpression;
 import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
@@ -37,26 +32,9 @@ class ReconciliationScheduleTest extends IntegrationTest {
     @Autowired
     private Scheduler scheduler;
 
-    /** The second instance: this test's settings and infrastructure, its own ports. */
-    private ConfigurableApplicationContext secondInstance() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        List.of(IntegrationTest.class.getAnnotation(SpringBootTest.class).properties()).forEach(p -> put(properties, p));
-        List.of(ReconciliationScheduleTest.class.getAnnotation(TestPropertySource.class).properties()).forEach(p -> put(properties, p));
-        properties.putAll(INFRA.properties());
-        properties.putAll(Map.of("server.port", "0", "twoway.api.port", "0", "twoway.api.warmup-requests", "0"));
-        // as command-line arguments, which win over application.yaml, as the test context's properties do
-        return new SpringApplicationBuilder(TwowayApplication.class)
-                .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
-    }
-
-    private static void put(Map<String, String> properties, String keyValue) {
-        int eq = keyValue.indexOf('=');
-        properties.put(keyValue.substring(0, eq), keyValue.substring(eq + 1));
-    }
-
     @Test
     void twoInstancesFireOneRunPerCronTime() throws Exception {
-        try (ConfigurableApplicationContext second = secondInstance()) {
+        try (ConfigurableApplicationContext second = startAnotherInstance(Map.of())) {
             Scheduler other = second.getBean(Scheduler.class);
             assertThat(other).isNotSameAs(scheduler);
             assertThat(other.getMetaData().isJobStoreClustered()).isTrue();

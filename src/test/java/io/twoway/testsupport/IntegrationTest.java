@@ -2,11 +2,16 @@ package io.twoway.testsupport;
 
 import io.twoway.sandbox.StripeSandbox;
 import io.twoway.stripe.StripeGateway;
+import io.twoway.TwowayApplication;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.TestPropertySource;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -106,6 +111,31 @@ public abstract class IntegrationTest {
                    or not exists (select 1 from processed_events p where p.event_id = o.id::text)
                       and not exists (select 1 from dead_letters d where d.event_id = o.id::text)
                 """) == 0);
+    }
+
+    /**
+     * Another whole Twoway application in this JVM, as a second instance of the cluster: the test's own settings (this
+     * class's and the test class's {@code @TestPropertySource}), the same infrastructure, its own ports, no JMX (the
+     * test's context holds the names), and {@code overrides} on top.
+     */
+    protected ConfigurableApplicationContext startAnotherInstance(Map<String, String> overrides) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        List.of(IntegrationTest.class.getAnnotation(SpringBootTest.class).properties()).forEach(p -> put(properties, p));
+        TestPropertySource own = getClass().getAnnotation(TestPropertySource.class);
+        if (own != null) {
+            List.of(own.properties()).forEach(p -> put(properties, p));
+        }
+        properties.putAll(INFRA.properties());
+        properties.putAll(Map.of("server.port", "0", "twoway.api.port", "0", "twoway.api.warmup-requests", "0", "camel.main.jmx-enabled", "false"));
+        properties.putAll(overrides);
+        // as command-line arguments, which win over application.yaml, as the test context's properties do
+        return new SpringApplicationBuilder(TwowayApplication.class)
+                .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    }
+
+    private static void put(Map<String, String> properties, String keyValue) {
+        int eq = keyValue.indexOf('=');
+        properties.put(keyValue.substring(0, eq), keyValue.substring(eq + 1));
     }
 
     protected long count(String sql, Object... args) {
