@@ -52,7 +52,7 @@ public class StripeConfig {
 
     /**
      * Opens after {@code failureThreshold} consecutive transient Stripe failures and probes again after
-     * {@code openSeconds}. Permanent (4xx) answers mean Stripe is up and count as successes; local failures are ignored.
+     * {@code openSeconds}. Permanent (4xx) answers and 429s mean Stripe is up and count as successes; local failures are ignored.
      */
     @Bean
     CircuitBreaker stripeCircuitBreaker(TwowayProperties properties, MeterRegistry meters) {
@@ -65,7 +65,7 @@ public class StripeConfig {
                 .waitDurationInOpenState(Duration.ofMillis(Math.round(breaker.openSeconds() * 1000)))
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .recordException(e -> e instanceof StripeSyncException.Transient)
+                .recordException(e -> e instanceof StripeSyncException.Transient && !(e instanceof StripeSyncException.RateLimited))
                 .ignoreException(e -> !(e instanceof StripeSyncException))
                 .build();
         CircuitBreaker circuitBreaker = CircuitBreaker.of("stripe", config);

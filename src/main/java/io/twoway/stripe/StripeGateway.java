@@ -181,6 +181,9 @@ public class StripeGateway {
         String message = "Stripe " + (status == null ? "I/O error" : status) + ": " + e.getMessage();
         boolean transientFailure = e instanceof ApiConnectionException
                 || status == null || status == 429 || status == 409 || status >= 500;
+        if (status != null && status == 429) {
+            return new StripeSyncException.RateLimited(message, status, e.getCode(), e);
+        }
         if (transientFailure) {
             return new StripeSyncException.Transient(message, status, e.getCode(), e);
         }

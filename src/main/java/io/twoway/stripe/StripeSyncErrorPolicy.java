@@ -47,7 +47,7 @@ public class StripeSyncErrorPolicy extends RouteConfigurationBuilder {
 
         policy.onException(StripeSyncException.Permanent.class).maximumRedeliveries(0);
 
-        // the breaker is open: the message waits and tries again, it is never dead-lettered for that
-        policy.onException(CallNotPermittedException.class).retryWhile(exchange -> true);
+        // the breaker is open, or Stripe answered 429: the message waits and tries again, it is never dead-lettered for that
+        policy.onException(CallNotPermittedException.class, StripeSyncException.RateLimited.class).retryWhile(exchange -> true);
     }
 }

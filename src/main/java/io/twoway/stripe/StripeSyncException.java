@@ -27,6 +27,16 @@ public class StripeSyncException extends RuntimeException {
         }
     }
 
+    /**
+     * 429: Stripe is up and asks for fewer requests. Never dead-lettered, never counted as an attempt, and no failure
+     * for the breaker; the rate governor holds every sender back for the {@code Retry-After}.
+     */
+    public static class RateLimited extends Transient {
+        public RateLimited(String message, Integer httpStatus, String stripeCode, Throwable cause) {
+            super(message, httpStatus, stripeCode, cause);
+        }
+    }
+
     /** Any other 4xx: the request itself is wrong, so retrying cannot help. */
     public static class Permanent extends StripeSyncException {
         public Permanent(String message, Integer httpStatus, String stripeCode, Throwable cause) {

@@ -24,7 +24,7 @@ public class SyncFailureTracker {
     public static final String LAST_FAILURE = "twowayLastFailureAt";
     private static final Logger LOG = LoggerFactory.getLogger(SyncFailureTracker.class);
 
-    /** Failed attempts that reached Stripe or the database; calls refused by the open breaker are not counted. */
+    /** Failed attempts that reached Stripe or the database; calls refused by the open breaker, and 429s, are not counted. */
     public int attempts(Exchange exchange) {
         return exchange.getProperty(ATTEMPTS, 0, Integer.class);
     }
@@ -33,6 +33,10 @@ public class SyncFailureTracker {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause instanceof CallNotPermittedException) {
             LOG.debug("Stripe circuit breaker is open; event waits [eventId={}]", exchange.getMessage().getHeader("eventId", String.class));
+            return;
+        }
+        if (cause instanceof StripeSyncException.RateLimited) {
+            LOG.debug("Stripe answered 429; event waits for the rate governor [eventId={}]", exchange.getMessage().getHeader("eventId", String.class));
             return;
         }
         activity.failed(cause == null ? "unknown" : cause.getMessage());
