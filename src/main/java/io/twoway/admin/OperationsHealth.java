@@ -55,7 +55,7 @@ public class OperationsHealth {
     HealthIndicator relayHealthIndicator(Probes probes, TwowayProperties properties) {
         long stalledAfter = properties.outbox().stalledAfterSeconds();
         return () -> {
-            Probes.Backlog backlog = probes.outbox();
+            Probes.Backlog backlog = probes.outboxLastRead();
             Health.Builder health = properties.outbox().relayEnabled() && backlog.oldestAgeSeconds() > stalledAfter
                     ? Health.status(DEGRADED).withDetail("reason", "the oldest unpublished event waits for more than " + stalledAfter + " s")
                     : Health.up();

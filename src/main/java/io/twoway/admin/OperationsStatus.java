@@ -63,7 +63,7 @@ public class OperationsStatus {
         Probes.Probe kafkaProbe = probes.kafka();
         dependencies.put("kafka", kafkaProbe.toJson());
         Probes.Probe stripe = probes.stripe();
-        dependencies.put("stripe", stripe == null ? Map.of("enabled", false) : stripe.toJson());
+        dependencies.put("stripe", stripe == null ? Map.of("enabled", properties.stripe().enabled(), "probed_here", false) : stripe.toJson());
         status.put("dependencies", dependencies);
         Probes.Backlog backlog = probes.outbox();
         status.put("outbox", Map.of("backlog", backlog.events(), "oldest_unpublished_age_seconds", backlog.oldestAgeSeconds()));
