@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * lost every slot that a busy sender came late to, and met 429s whenever a request took more than 50 ms to arrive.
  *
  * <p>Stripe's limit belongs to the account: with several instances, {@link SharedRateBudget} sets each one's rate to
- * its share and closes the governor while the instance holds none.
+ * its share, lets requests go only while the instance's lease on it lasts, and denies them while it holds none.
  */
 public class RateGovernor {
 
@@ -36,8 +36,8 @@ public class RateGovernor {
     private int oldest;
     private long issued;
     private long pausedUntil;
-    /** False while this instance holds no share of a budget shared with others ({@link SharedRateBudget}). */
-    private boolean open = true;
+    /** Requests may leave until then: for ever alone, as long as its lease lasts in a shared budget ({@link SharedRateBudget}). */
+    private long allowedUntil = Long.MAX_VALUE;
     /** Demand, for the shared budget: when a sender last asked for a permit, and how many wait for one now. */
     private volatile long lastAskedNanos;
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
@@ -104,42 +104,58 @@ public class RateGovernor {
         lastAskedNanos = System.nanoTime();
         waiting.incrementAndGet();
         try {
-            awaitOpen();
-            long now = System.nanoTime();
-            Permit permit = reserve(now);
-            for (long left = permit.slot() - now; left > 0; left = permit.slot() - System.nanoTime()) {
-                LockSupport.parkNanos(left);
-                if (Thread.interrupted()) {
-                    // its slot stays taken, as if it had been sent: the window only errs on the safe side
-                    throw new InterruptedException("interrupted while waiting for a permit");
+            while (true) {
+                awaitAllowed();
+                long now = System.nanoTime();
+                Permit permit = reserve(now);
+                for (long left = permit.slot() - now; left > 0; left = permit.slot() - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                    if (Thread.interrupted()) {
+                        // its slot stays taken, as if it had been sent: the window only errs on the safe side
+                        throw new InterruptedException("interrupted while waiting for a permit");
+                    }
                 }
+                long sentAt = System.nanoTime();
+                if (allowed(sentAt)) {
+                    sent(permit, sentAt);
+                    return permit;
+                }
+                // the share's lease ran out while this sender waited for its slot: it waits for the next one
             }
-            sent(permit, System.nanoTime());
-            return permit;
         } finally {
             waiting.decrementAndGet();
         }
     }
 
-    private synchronized void awaitOpen() throws InterruptedException {
-        if (!open) {
-            onDemandWhileClosed.run();
-        }
-        while (!open) {
-            wait();
+    private synchronized boolean allowed(long nowNanos) {
+        return nowNanos < allowedUntil;
+    }
+
+    private synchronized void awaitAllowed() throws InterruptedException {
+        boolean asked = false;
+        while (!allowed(System.nanoTime())) {
+            if (!asked) {
+                onDemandWhileClosed.run();
+                asked = true;
+            }
+            // a renewal wakes the senders; the wait is bounded because a lease can also run out without one
+            wait(50);
         }
     }
 
-    /** Opens (senders may go from {@code fromNanos} on) or closes the governor; a shared budget's share decides. */
-    synchronized void open(boolean open, long fromNanos) {
-        this.open = open;
-        if (open) {
-            pausedUntil = Math.max(pausedUntil, fromNanos);
-            notifyAll();
-        }
+    /** Senders may go from {@code fromNanos} until {@code untilNanos} (a shared budget's lease on its share). */
+    synchronized void allow(long fromNanos, long untilNanos) {
+        pausedUntil = Math.max(pausedUntil, fromNanos);
+        allowedUntil = untilNanos;
+        notifyAll();
     }
 
-    /** Called (under the governor's lock, so it must not block) when a sender finds the governor closed. */
+    /** No sender may go until {@link #allow} says so again: the instance holds no share of the budget. */
+    synchronized void deny() {
+        allowedUntil = Long.MIN_VALUE;
+    }
+
+    /** Called (under the governor's lock, so it must not block) when a sender finds itself denied. */
     void onDemandWhileClosed(Runnable listener) {
         this.onDemandWhileClosed = listener;
     }

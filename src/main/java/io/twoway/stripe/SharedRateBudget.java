@@ -21,15 +21,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>The split holds in every one-second window, not just on average:
  * <ul>
- *   <li>a member that starts wanting while others already send waits until every other member has seen it and its
- *       smaller share has covered a whole window ({@code renew + 1 s + margin}); alone, it sends at once. Joins are
- *       serialised by an advisory lock, so two members cannot both believe they are alone;</li>
+ *   <li>a member that starts wanting while others send waits until each of them has cut its rate to the new split
+ *       (each writes the share it sends at with its heartbeat, after the cut took effect), then one more window, so
+ *       that none of their faster requests is left in it; alone, it sends at once. Renewals are serialised by an
+ *       advisory lock, so two members cannot both believe they are alone;</li>
  *   <li>a member stops wanting only after {@code idleAfter} (longer than the window) without a request, so the others
  *       take its share back when none of its requests is left in the window;</li>
- *   <li>a member that cannot renew its lease for {@code lease} closes its governor, since the others have stopped
- *       counting it; one that died is dropped by the others after {@code lease}, and its share moves to them.</li>
+ *   <li>the lease is also in the governor: no request leaves once half the lease has passed without a renewal, so an
+ *       instance cut off from the database has stopped (and its last requests have left the window) before the others
+ *       drop it from the split at the full lease; one that died is dropped the same way, and its share moves to them.</li>
  * </ul>
- * A member with no share keeps its governor closed; the first sender that finds it closed asks for a renewal at once.
+ * A member with no share denies its senders; the first sender that finds itself denied asks for a renewal at once.
  */
 public final class SharedRateBudget implements AutoCloseable {
 
@@ -48,7 +50,8 @@ public final class SharedRateBudget implements AutoCloseable {
     private final String member;
     private final ScheduledExecutorService ticker;
 
-    private boolean wanting;
+    /** True once this member may send: alone, or after every other member took the cut its joining made. */
+    private boolean sending;
     private long lastRenewedNanos = System.nanoTime();
     private volatile int sharingMembers;
     private volatile double share;
@@ -70,7 +73,7 @@ public final class SharedRateBudget implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        governor.open(false, 0);
+        governor.deny();
         governor.onDemandWhileClosed(() -> {
             try {
                 ticker.execute(this::renew);
@@ -102,71 +105,83 @@ public final class SharedRateBudget implements AutoCloseable {
                 """, budget);
     }
 
+    /** What a renewal found: the other members that want to send, and how many of them still send above the new split. */
+    private record Split(int othersWanting, int othersAboveSplit) {}
+
     /** One renewal: runs on the ticker thread only. */
     synchronized void renew() {
         long now = System.nanoTime();
         boolean wants = governor.busy(idleAfterNanos, now);
         try {
-            int othersWanting = transactions.execute(status -> {
+            Split split = transactions.execute(status -> {
                 // joins and leaves one at a time, so that two members never both find themselves alone
                 jdbc.queryForObject("select pg_advisory_xact_lock(hashtext(?))", Object.class, "twoway-rate-budget:" + budget);
                 jdbc.update("delete from rate_budget_members where budget = ? and heartbeat_at < now() - make_interval(secs => ?)",
                         budget, lease.toMillis() / 1000.0);
-                Integer others = jdbc.queryForObject(
-                        "select count(*)::int from rate_budget_members where budget = ? and member <> ? and wants", Integer.class, budget, member);
-                double next = wants ? limit / (others + 1) : 0;
+                List<Double> shares = jdbc.queryForList("select share from rate_budget_members where budget = ? and member <> ? and wants",
+                        Double.class, budget, member);
+                double even = limit / (shares.size() + 1);
+                Split found = new Split(shares.size(), (int) shares.stream().filter(other -> other > even + 1e-9).count());
+                double next = wants ? limit / (found.othersWanting() + 1) : 0;
+                if (wants && sending) {
+                    // the cut takes effect before the others can read it
+                    governor.setRate(next, System.nanoTime());
+                }
                 jdbc.update("""
                         insert into rate_budget_members (budget, member, wants, share, heartbeat_at) values (?, ?, ?, ?, now())
                         on conflict (budget, member) do update set wants = excluded.wants, share = excluded.share, heartbeat_at = now()
-                        """, budget, member, wants, next);
-                return others;
+                        """, budget, member, wants, sending || !wants ? next : 0);
+                return found;
             });
-            apply(wants, othersWanting, now);
-            lastRenewedNanos = now;
+            apply(wants, split, now);
         } catch (RuntimeException e) {
-            if (now - lastRenewedNanos > lease.toNanos() && (wanting || share > 0)) {
-                // the others no longer count this instance: it sends nothing until it is a member again
+            LOG.debug("Rate budget {}: renewal failed", budget, e);
+            if (sending && now - lastRenewedNanos > lease.toNanos() / 2) {
                 LOG.warn("Rate budget {}: lease not renewed for {} ms ({}); sending stops until it is",
                         budget, TimeUnit.NANOSECONDS.toMillis(now - lastRenewedNanos), e.getMessage());
-                wanting = false;
-                share = 0;
-                governor.open(false, 0);
-            } else {
-                LOG.debug("Rate budget {}: renewal failed", budget, e);
             }
         }
     }
 
-    private void apply(boolean wants, int othersWanting, long now) {
-        sharingMembers = othersWanting + (wants ? 1 : 0);
+    private void apply(boolean wants, Split split, long now) {
+        sharingMembers = split.othersWanting() + (wants ? 1 : 0);
         if (!wants) {
-            if (wanting) {
+            if (sending) {
                 LOG.debug("Rate budget {}: idle, share released", budget);
             }
-            wanting = false;
+            sending = false;
             share = 0;
-            governor.open(false, 0);
+            governor.deny();
             return;
         }
-        double next = limit / (othersWanting + 1);
-        governor.setRate(next, now);
-        if (!wanting) {
-            // alone: at once; beside others: once each has cut its rate and a whole window has passed under the cut
-            long from = othersWanting == 0 ? now : now + renew.toNanos() + WINDOW_NANOS + marginNanos;
-            governor.open(true, from);
-            LOG.info("Rate budget {}: sending at {}/s, {} instance(s) share {}/s", budget, String.format("%.2f", next), othersWanting + 1, limit);
-        } else if (next != share) {
-            LOG.info("Rate budget {}: share now {}/s, {} instance(s) share {}/s", budget, String.format("%.2f", next), othersWanting + 1, limit);
+        double next = limit / (split.othersWanting() + 1);
+        // the lease in the governor: no request leaves once half the lease has passed without a renewal, so an
+        // instance cut off from the database has stopped well before the others take its share
+        long until = now + lease.toNanos() / 2;
+        lastRenewedNanos = now;
+        if (sending) {
+            governor.allow(now, until);
+            if (next != share) {
+                LOG.info("Rate budget {}: share now {}/s, {} instance(s) share {}/s", budget, String.format("%.2f", next), split.othersWanting() + 1, limit);
+            }
+            share = next;
+        } else if (split.othersWanting() == 0 || split.othersAboveSplit() == 0) {
+            // alone: at once; beside others: once each has cut its rate to the new split, and a whole window has
+            // passed since, so that none of their faster requests is left in it
+            governor.setRate(next, now);
+            governor.allow(split.othersWanting() == 0 ? now : now + WINDOW_NANOS + marginNanos, until);
+            sending = true;
+            share = next;
+            LOG.info("Rate budget {}: sending at {}/s, {} instance(s) share {}/s", budget, String.format("%.2f", next), split.othersWanting() + 1, limit);
         }
-        wanting = true;
-        share = next;
+        // else: joining, until every other member has taken the cut
     }
 
     /** Leaves the budget: after its last request has left the window, so that the others may take its share at once. */
     @Override
     public void close() {
         ticker.shutdownNow();
-        governor.open(false, 0);
+        governor.deny();
         try {
             if (governor.busy(WINDOW_NANOS + marginNanos, System.nanoTime())) {
                 Thread.sleep(TimeUnit.NANOSECONDS.toMillis(WINDOW_NANOS + marginNanos));

@@ -100,7 +100,7 @@ class RateGovernorTest {
         RateGovernor governor = new RateGovernor(100, Duration.ZERO);
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         governor.onDemandWhileClosed(asked::incrementAndGet);
-        governor.open(false, 0);
+        governor.deny();
         java.util.concurrent.CompletableFuture<RateGovernor.Permit> sender = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return governor.acquire();
@@ -111,7 +111,7 @@ class RateGovernorTest {
         org.awaitility.Awaitility.await().until(() -> asked.get() == 1);
         assertThat(governor.busy(0, System.nanoTime())).as("a sender waits").isTrue();
         assertThat(sender).isNotDone();
-        governor.open(true, System.nanoTime());
+        governor.allow(System.nanoTime(), Long.MAX_VALUE);
         assertThat(sender.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
     }
 
