@@ -52,8 +52,10 @@ public class GovernedHttpClient extends HttpClient {
         StripeResponse response = null;
         try {
             response = send(request);
-        } finally {
             governor.answered(permit, System.nanoTime());
+        } finally {
+            // no answer (an I/O error, an interrupted sender): the request may still reach Stripe, so its place in the
+            // window keeps the bound of its send time plus the margin
             meters.counter("twoway.stripe.calls", "operation", operation(request.method().name(), request.url().getPath()),
                     "outcome", outcome(response)).increment();
         }

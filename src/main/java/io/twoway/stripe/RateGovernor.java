@@ -36,6 +36,8 @@ public class RateGovernor {
     private int oldest;
     private long issued;
     private long pausedUntil;
+    /** How many times the rate changed: a slot taken under an earlier rate is taken again under the new one. */
+    private long rateChanges;
     /** Requests may leave until then: for ever alone, as long as its lease lasts in a shared budget ({@link SharedRateBudget}). */
     private long allowedUntil = Long.MAX_VALUE;
     /** Demand, for the shared budget: when a sender last asked for a permit, and how many wait for one now. */
@@ -43,8 +45,8 @@ public class RateGovernor {
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Runnable onDemandWhileClosed = () -> { };
 
-    /** One request's place in the window, handed back with {@link #sent} and {@link #answered}. */
-    public record Permit(int index, long number, long slot) {}
+    /** One request's place in the window, handed back with {@link #sent} and {@link #answered}; {@code rate} counts rate changes. */
+    public record Permit(int index, long number, long slot, long rate) {}
 
     public RateGovernor(double requestsPerSecond, Duration margin) {
         this(requestsPerSecond, margin, System.nanoTime());
@@ -89,6 +91,7 @@ public class RateGovernor {
         this.number = numbers;
         this.windowNanos = window;
         this.oldest = 0;
+        rateChanges++;
     }
 
     /** The requests per second this governor lets through now. */
@@ -115,12 +118,11 @@ public class RateGovernor {
                         throw new InterruptedException("interrupted while waiting for a permit");
                     }
                 }
-                long sentAt = System.nanoTime();
-                if (allowed(sentAt)) {
-                    sent(permit, sentAt);
+                if (confirm(permit, System.nanoTime())) {
                     return permit;
                 }
-                // the share's lease ran out while this sender waited for its slot: it waits for the next one
+                // while this sender waited for its slot, the rate changed (a slot of the old rate could break the new
+                // one's window) or the share's lease ran out: it frees the slot and takes another
             }
         } finally {
             waiting.decrementAndGet();
@@ -129,6 +131,20 @@ public class RateGovernor {
 
     private synchronized boolean allowed(long nowNanos) {
         return nowNanos < allowedUntil;
+    }
+
+    /** Sends the permit's request now if its rate still holds and the lease lasts; otherwise frees its place. */
+    private synchronized boolean confirm(Permit permit, long nowNanos) {
+        if (permit.rate() == rateChanges && allowed(nowNanos)) {
+            sent(permit, nowNanos);
+            return true;
+        }
+        int i = indexOf(permit);
+        if (i >= 0) {
+            arrivedBy[i] = nowNanos - windowNanos;
+            number[i] = 0;
+        }
+        return false;
     }
 
     private synchronized void awaitAllowed() throws InterruptedException {
@@ -168,7 +184,7 @@ public class RateGovernor {
     /** Takes the first slot at or after {@code now} (same clock) at which one more request may leave. */
     synchronized Permit reserve(long now) {
         long slot = Math.max(Math.max(now, pausedUntil), arrivedBy[oldest] + windowNanos);
-        Permit permit = new Permit(oldest, ++issued, slot);
+        Permit permit = new Permit(oldest, ++issued, slot, rateChanges);
         arrivedBy[oldest] = slot + marginNanos;
         number[oldest] = permit.number();
         oldest = (oldest + 1) % arrivedBy.length;
@@ -183,7 +199,7 @@ public class RateGovernor {
         }
     }
 
-    /** The request's answer came at {@code nowNanos} (or it failed then): it had reached Stripe by then, if at all. */
+    /** The request's answer came at {@code nowNanos}: it had reached Stripe by then. */
     public synchronized void answered(Permit permit, long nowNanos) {
         int i = indexOf(permit);
         if (i >= 0) {

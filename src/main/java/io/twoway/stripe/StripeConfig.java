@@ -19,7 +19,10 @@ public class StripeConfig {
 
     @Bean
     RateGovernor stripeRateGovernor(TwowayProperties properties) {
-        return new RateGovernor(properties.stripe().rateLimit(), Duration.ofMillis(properties.stripe().rateMarginMs()));
+        RateGovernor governor = new RateGovernor(properties.stripe().rateLimit(), Duration.ofMillis(properties.stripe().rateMarginMs()));
+        // nothing leaves before the shared budget grants this instance its share (a probe at start-up would go first)
+        governor.deny();
+        return governor;
     }
 
     /** Stripe's rate limit is the account's: every instance that sends takes its share of it, never the whole. */
