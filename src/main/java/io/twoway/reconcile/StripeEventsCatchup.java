@@ -34,7 +34,12 @@ public class StripeEventsCatchup {
 
     public static final String CURSOR = "stripe-events";
     private static final Logger LOG = LoggerFactory.getLogger(StripeEventsCatchup.class);
-    private static final long LEASE_SECONDS = 120;
+    /**
+     * The lease only spares a second instance a read that the first is making: reads side by side are harmless (events
+     * are deduplicated by id, the cursor only moves forward). It is short, so that a reader that died holding it holds
+     * nobody back for long; each page renews it.
+     */
+    private static final long LEASE_SECONDS = 15;
 
     private final StripeGateway stripe;
     private final WebhookInbox inbox;

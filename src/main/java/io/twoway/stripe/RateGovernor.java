@@ -40,8 +40,8 @@ public class RateGovernor {
     private long rateChanges;
     /** Requests may leave until then: for ever alone, as long as its lease lasts in a shared budget ({@link SharedRateBudget}). */
     private long allowedUntil = Long.MAX_VALUE;
-    /** Demand, for the shared budget: when a sender last asked for a permit, and how many wait for one now. */
-    private volatile long lastAskedNanos;
+    /** Demand, for the shared budget: when a sender last asked for a permit or sent, and how many wait for one now. */
+    private volatile long lastActiveNanos;
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Runnable onDemandWhileClosed = () -> { };
 
@@ -58,7 +58,7 @@ public class RateGovernor {
      */
     public RateGovernor(double requestsPerSecond, Duration margin, long nowNanos) {
         this.marginNanos = margin.toNanos();
-        this.lastAskedNanos = nowNanos - TimeUnit.DAYS.toNanos(1);
+        this.lastActiveNanos = nowNanos - TimeUnit.DAYS.toNanos(1);
         this.arrivedBy = new long[0];
         this.number = new long[0];
         setRate(requestsPerSecond, nowNanos);
@@ -104,7 +104,7 @@ public class RateGovernor {
      * while it waits sends nothing: it gets {@link InterruptedException}, since a request sent early would break the limit.
      */
     public Permit acquire() throws InterruptedException {
-        lastAskedNanos = System.nanoTime();
+        lastActiveNanos = System.nanoTime();
         waiting.incrementAndGet();
         try {
             while (true) {
@@ -137,6 +137,8 @@ public class RateGovernor {
     private synchronized boolean confirm(Permit permit, long nowNanos) {
         if (permit.rate() == rateChanges && allowed(nowNanos)) {
             sent(permit, nowNanos);
+            // a request can leave long after it was asked for (a share's join, a Retry-After): idle counts from here
+            lastActiveNanos = nowNanos;
             return true;
         }
         int i = indexOf(permit);
@@ -176,9 +178,9 @@ public class RateGovernor {
         this.onDemandWhileClosed = listener;
     }
 
-    /** True while a sender waits for a permit, or asked for one within {@code idleNanos}. */
+    /** True while a sender waits for a permit, or asked for one or sent a request within {@code idleNanos}. */
     boolean busy(long idleNanos, long nowNanos) {
-        return waiting.get() > 0 || nowNanos - lastAskedNanos < idleNanos;
+        return waiting.get() > 0 || nowNanos - lastActiveNanos < idleNanos;
     }
 
     /** Takes the first slot at or after {@code now} (same clock) at which one more request may leave. */

@@ -25,8 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       (each writes the share it sends at with its heartbeat, after the cut took effect), then one more window, so
  *       that none of their faster requests is left in it; alone, it sends at once. Renewals are serialised by an
  *       advisory lock, so two members cannot both believe they are alone;</li>
- *   <li>a member stops wanting only after {@code idleAfter} (longer than the window) without a request, so the others
- *       take its share back when none of its requests is left in the window;</li>
+ *   <li>a member stops wanting only after {@code idleAfter} (longer than the window and the margin) without asking for
+ *       a permit or sending, so the others take its share back when none of its requests is left in the window;</li>
  *   <li>the lease is also in the governor: no request leaves once half the lease has passed without a renewal, so an
  *       instance cut off from the database has stopped (and its last requests have left the window) before the others
  *       drop it from the split at the full lease; one that died is dropped the same way, and its share moves to them.</li>
@@ -65,7 +65,8 @@ public final class SharedRateBudget implements AutoCloseable {
         this.transactions = transactions;
         this.renew = renew;
         this.lease = lease;
-        this.idleAfterNanos = Math.max(idleAfter.toNanos(), 2 * WINDOW_NANOS);
+        // idle only once its last request, however long it took to arrive, has left the window
+        this.idleAfterNanos = Math.max(idleAfter.toNanos(), 2 * WINDOW_NANOS + margin.toNanos());
         this.marginNanos = margin.toNanos();
         this.member = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -112,6 +113,14 @@ public final class SharedRateBudget implements AutoCloseable {
     synchronized void renew() {
         long now = System.nanoTime();
         boolean wants = governor.busy(idleAfterNanos, now);
+        if (sending && now - lastRenewedNanos >= lease.toNanos() / 2) {
+            // the lease in the governor ran out: the others may have dropped this instance and taken its share, so it
+            // joins again as a newcomer, and waits for their cut
+            LOG.warn("Rate budget {}: lease not renewed for {} ms; sending stopped until it joins again", budget,
+                    TimeUnit.NANOSECONDS.toMillis(now - lastRenewedNanos));
+            sending = false;
+            share = 0;
+        }
         try {
             Split split = transactions.execute(status -> {
                 // joins and leaves one at a time, so that two members never both find themselves alone
@@ -136,10 +145,6 @@ public final class SharedRateBudget implements AutoCloseable {
             apply(wants, split, now);
         } catch (RuntimeException e) {
             LOG.debug("Rate budget {}: renewal failed", budget, e);
-            if (sending && now - lastRenewedNanos > lease.toNanos() / 2) {
-                LOG.warn("Rate budget {}: lease not renewed for {} ms ({}); sending stops until it is",
-                        budget, TimeUnit.NANOSECONDS.toMillis(now - lastRenewedNanos), e.getMessage());
-            }
         }
     }
 
