@@ -44,7 +44,7 @@ class ScaleOutFaultTest extends FaultScenario {
             INFRA.stripe.rateLimit(BUDGET);
             Instant from = Instant.now();
             // a backlog of about a minute at the budget, some customers renamed right after they were created
-            for (int i = 0; i < 2_800; i++) {
+            for (int i = 0; i < 2_400; i++) {
                 long id = workload.create(api.apiPort()).orElseThrow();
                 if (i % 10 == 0) {
                     workload.rename(api.apiPort(), id);
