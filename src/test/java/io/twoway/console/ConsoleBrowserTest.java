@@ -255,7 +255,11 @@ class ConsoleBrowserTest extends IntegrationTest {
             }
             return false;
         });
-        browser.findElement(mine).click();
+        // the table may render again between finding the row and clicking it: the wait tries again (it ignores stale rows)
+        wait.until(d -> {
+            d.findElement(mine).click();
+            return true;
+        });
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block:'center'})", browser.findElement(mine));
         screenshot("reconciliation-report");
 
