@@ -2,8 +2,11 @@ package io.twoway.stripe;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,6 +57,7 @@ public final class SharedRateBudget implements AutoCloseable {
     private boolean sending;
     private long lastRenewedNanos = System.nanoTime();
     private volatile int sharingMembers;
+    private int loggedSharing = 1;
     private volatile double share;
 
     public SharedRateBudget(String budget, double limit, Duration margin, RateGovernor governor, JdbcTemplate jdbc,
@@ -106,8 +110,25 @@ public final class SharedRateBudget implements AutoCloseable {
                 """, budget);
     }
 
-    /** What a renewal found: the other members that want to send, and how many of them still send above the new split. */
-    private record Split(int othersWanting, int othersAboveSplit) {}
+    /**
+     * What a renewal found: the other members that want to send, how many of them still send above their share of the
+     * new split, and this member's share (0 when it does not want to send).
+     */
+    private record Split(int othersWanting, int othersAboveSplit, double share) {}
+
+    /**
+     * A member's share of the budget among the wanting {@code members} (sorted): whole requests per second, so that the
+     * shares of any one-second window add up to the budget (12.5 each of 25 would let 13 + 13 through in some second);
+     * the remainder goes one each to the first members. Below one request per second each, an even fraction.
+     */
+    static double shareOf(String member, List<String> members, double limit) {
+        int n = members.size();
+        if (limit < n) {
+            return limit / n;
+        }
+        long whole = (long) Math.floor(limit);
+        return whole / n + (members.indexOf(member) < whole % n ? 1 : 0);
+    }
 
     /** One renewal: runs on the ticker thread only. */
     synchronized void renew() {
@@ -127,11 +148,18 @@ public final class SharedRateBudget implements AutoCloseable {
                 jdbc.queryForObject("select pg_advisory_xact_lock(hashtext(?))", Object.class, "twoway-rate-budget:" + budget);
                 jdbc.update("delete from rate_budget_members where budget = ? and heartbeat_at < now() - make_interval(secs => ?)",
                         budget, lease.toMillis() / 1000.0);
-                List<Double> shares = jdbc.queryForList("select share from rate_budget_members where budget = ? and member <> ? and wants",
-                        Double.class, budget, member);
-                double even = limit / (shares.size() + 1);
-                Split found = new Split(shares.size(), (int) shares.stream().filter(other -> other > even + 1e-9).count());
-                double next = wants ? limit / (found.othersWanting() + 1) : 0;
+                Map<String, Double> others = new TreeMap<>();
+                jdbc.query("select member, share from rate_budget_members where budget = ? and member <> ? and wants",
+                        rs -> { others.put(rs.getString(1), rs.getDouble(2)); }, budget, member);
+                List<String> wanting = new ArrayList<>(others.keySet());
+                if (wants) {
+                    wanting.add(member);
+                }
+                Collections.sort(wanting);
+                Split found = new Split(others.size(), (int) others.entrySet().stream()
+                        .filter(other -> other.getValue() > shareOf(other.getKey(), wanting, limit) + 1e-9).count(),
+                        wants ? shareOf(member, wanting, limit) : 0);
+                double next = found.share();
                 if (wants && sending) {
                     // the cut takes effect before the others can read it
                     governor.setRate(next, System.nanoTime());
@@ -149,26 +177,20 @@ public final class SharedRateBudget implements AutoCloseable {
     }
 
     private void apply(boolean wants, Split split, long now) {
+        double next = split.share();
         sharingMembers = split.othersWanting() + (wants ? 1 : 0);
         if (!wants) {
-            if (sending) {
-                LOG.debug("Rate budget {}: idle, share released", budget);
-            }
             sending = false;
             share = 0;
             governor.deny();
             return;
         }
-        double next = limit / (split.othersWanting() + 1);
         // the lease in the governor: no request leaves once half the lease has passed without a renewal, so an
         // instance cut off from the database has stopped well before the others take its share
         long until = now + lease.toNanos() / 2;
         lastRenewedNanos = now;
         if (sending) {
             governor.allow(now, until);
-            if (next != share) {
-                LOG.info("Rate budget {}: share now {}/s, {} instance(s) share {}/s", budget, String.format("%.2f", next), split.othersWanting() + 1, limit);
-            }
             share = next;
         } else if (split.othersWanting() == 0 || split.othersAboveSplit() == 0) {
             // alone: at once; beside others: once each has cut its rate to the new split, and a whole window has
@@ -177,9 +199,14 @@ public final class SharedRateBudget implements AutoCloseable {
             governor.allow(split.othersWanting() == 0 ? now : now + WINDOW_NANOS + marginNanos, until);
             sending = true;
             share = next;
-            LOG.info("Rate budget {}: sending at {}/s, {} instance(s) share {}/s", budget, String.format("%.2f", next), split.othersWanting() + 1, limit);
+        } else {
+            return; // joining, until every other member has taken the cut
         }
-        // else: joining, until every other member has taken the cut
+        if (sharingMembers != loggedSharing) {
+            // what an operator wants to see: instances joining and leaving the split, not each idle spell of this one
+            LOG.info("Rate budget {}: {} instance(s) share {}/s, this one {}/s", budget, sharingMembers, limit, String.format("%.2f", next));
+            loggedSharing = sharingMembers;
+        }
     }
 
     /** Leaves the budget: after its last request has left the window, so that the others may take its share at once. */

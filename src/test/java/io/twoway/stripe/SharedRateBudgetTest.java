@@ -131,6 +131,17 @@ class SharedRateBudgetTest {
                 + String.join("; ", figures));
     }
 
+    @Test
+    void sharesAreWholeRequestsThatAddUpToTheBudget() {
+        // 12.5 each of 25 would let 13 + 13 through in some second: whole requests, the remainder to the first members
+        assertThat(List.of("a", "b").stream().map(m -> SharedRateBudget.shareOf(m, List.of("a", "b"), 25))).containsExactly(13.0, 12.0);
+        assertThat(List.of("a", "b", "c").stream().map(m -> SharedRateBudget.shareOf(m, List.of("a", "b", "c"), 40)))
+                .containsExactly(14.0, 13.0, 13.0);
+        assertThat(SharedRateBudget.shareOf("a", List.of("a"), 25.5)).isEqualTo(25.0);
+        // below one request per second each: an even fraction
+        assertThat(SharedRateBudget.shareOf("c", List.of("a", "b", "c"), 2)).isCloseTo(2 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
     private static String phase(String name, List<Long> sends, int seconds) {
         int before = sends.size();
         long start = System.nanoTime();
