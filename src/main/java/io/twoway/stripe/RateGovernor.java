@@ -36,8 +36,8 @@ public class RateGovernor {
     private int oldest;
     private long issued;
     private long pausedUntil;
-    /** How many times the rate changed: a slot taken under an earlier rate is taken again under the new one. */
-    private long rateChanges;
+    /** Counts rate changes and pauses: a slot taken in an earlier epoch is taken again under the new rate or pause. */
+    private long epoch;
     /** Requests may leave until then: for ever alone, as long as its lease lasts in a shared budget ({@link SharedRateBudget}). */
     private long allowedUntil = Long.MAX_VALUE;
     /** Demand, for the shared budget: when a sender last asked for a permit or sent, and how many wait for one now. */
@@ -45,8 +45,11 @@ public class RateGovernor {
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Runnable onDemandWhileClosed = () -> { };
 
-    /** One request's place in the window, handed back with {@link #sent} and {@link #answered}; {@code rate} counts rate changes. */
-    public record Permit(int index, long number, long slot, long rate) {}
+    /**
+     * One request's place in the window, handed back with {@link #sent} and {@link #answered}; {@code epoch} is the
+     * governor's when the slot was taken.
+     */
+    public record Permit(int index, long number, long slot, long epoch) {}
 
     public RateGovernor(double requestsPerSecond, Duration margin) {
         this(requestsPerSecond, margin, System.nanoTime());
@@ -91,7 +94,7 @@ public class RateGovernor {
         this.number = numbers;
         this.windowNanos = window;
         this.oldest = 0;
-        rateChanges++;
+        epoch++;
     }
 
     /** The requests per second this governor lets through now. */
@@ -122,7 +125,7 @@ public class RateGovernor {
                     return permit;
                 }
                 // while this sender waited for its slot, the rate changed (a slot of the old rate could break the new
-                // one's window) or the share's lease ran out: it frees the slot and takes another
+                // one's window), a 429 paused every sender, or the share's lease ran out: it frees the slot and takes another
             }
         } finally {
             waiting.decrementAndGet();
@@ -135,7 +138,7 @@ public class RateGovernor {
 
     /** Sends the permit's request now if its rate still holds and the lease lasts; otherwise frees its place. */
     private synchronized boolean confirm(Permit permit, long nowNanos) {
-        if (permit.rate() == rateChanges && allowed(nowNanos)) {
+        if (permit.epoch() == epoch && allowed(nowNanos)) {
             sent(permit, nowNanos);
             // a request can leave long after it was asked for (a share's join, a Retry-After): idle counts from here
             lastActiveNanos = nowNanos;
@@ -186,7 +189,7 @@ public class RateGovernor {
     /** Takes the first slot at or after {@code now} (same clock) at which one more request may leave. */
     synchronized Permit reserve(long now) {
         long slot = Math.max(Math.max(now, pausedUntil), arrivedBy[oldest] + windowNanos);
-        Permit permit = new Permit(oldest, ++issued, slot, rateChanges);
+        Permit permit = new Permit(oldest, ++issued, slot, epoch);
         arrivedBy[oldest] = slot + marginNanos;
         number[oldest] = permit.number();
         oldest = (oldest + 1) % arrivedBy.length;
@@ -225,5 +228,7 @@ public class RateGovernor {
     /** No request leaves before {@code delay} has passed (a 429's Retry-After, or a default back-off). */
     public synchronized void pause(Duration delay) {
         pausedUntil = Math.max(pausedUntil, System.nanoTime() + delay.toNanos());
+        // the senders already waiting for a slot wait for the pause too
+        epoch++;
     }
 }

@@ -29,6 +29,7 @@ record DeliveryAudit(long accepted, long delivered, long duplicated, long lost, 
     private static final Pattern VERSION = Pattern.compile(" v(\\d+)$");
 
     static DeliveryAudit of(Workload workload, StripeSandbox stripe, JdbcTemplate jdbc) {
+        workload.settleUncertain(jdbc);
         Map<String, List<Map<String, Object>>> stripeByLocalId = new HashMap<>();
         for (Map<String, Object> customer : stripe.customers()) {
             Object localId = ((Map<?, ?>) customer.get("metadata")).get(StripeGateway.LOCAL_ID_METADATA);

@@ -13,11 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A fault scenario's writes through Twoway's API, and what the API accepted: each customer with the names it was
  * given, in order ({@code "<scenario> <n> v<version>"}), so that the audit can tell which change Stripe holds. A
- * write the API did not accept (an error answer, or no answer: the process is down) is not counted.
+ * write the API refused is not counted; one that got no answer counts if the catalog holds it.
  */
 final class Workload {
 
@@ -28,6 +29,12 @@ final class Workload {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     /** Local id → the names the API accepted for it, oldest first. */
     final Map<Long, List<String>> accepted = new LinkedHashMap<>();
+    /**
+     * Writes sent when the process died: no answer came, so whether they were committed is unknown until the catalog
+     * is read ({@link #settleUncertain}). Email → name for creates, id → name for renames.
+     */
+    private final Map<String, String> uncertainCreates = new LinkedHashMap<>();
+    private final Map<Long, String> uncertainRenames = new LinkedHashMap<>();
     private int created;
     int refused;
 
@@ -39,8 +46,9 @@ final class Workload {
     synchronized Optional<Long> create(int apiPort) {
         int n = ++created;
         String name = name(n, 1);
-        Optional<JsonNode> reply = send(apiPort, "POST", "/customers",
-                "{\"name\":\"" + name + "\",\"email\":\"" + scenario.replace(' ', '-') + "-" + n + "@faults.example\"}", 201);
+        String email = scenario.replace(' ', '-') + "-" + n + "@faults.example";
+        Optional<JsonNode> reply = send(apiPort, "POST", "/customers", "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}", 201,
+                () -> uncertainCreates.put(email, name));
         reply.ifPresent(json -> accepted.put(json.path("data").path("id").asLong(), new ArrayList<>(List.of(name))));
         return reply.map(json -> json.path("data").path("id").asLong());
     }
@@ -49,7 +57,8 @@ final class Workload {
     synchronized boolean rename(int apiPort, long id) {
         List<String> names = accepted.get(id);
         String name = names.get(0).replaceAll(" v\\d+$", "") + " v" + (names.size() + 1);
-        Optional<JsonNode> reply = send(apiPort, "PUT", "/customers/" + id, "{\"name\":\"" + name + "\"}", 200);
+        Optional<JsonNode> reply = send(apiPort, "PUT", "/customers/" + id, "{\"name\":\"" + name + "\"}", 200,
+                () -> uncertainRenames.put(id, name));
         reply.ifPresent(json -> names.add(name));
         return reply.isPresent();
     }
@@ -72,7 +81,23 @@ final class Workload {
         return scenario + " " + n + " v" + version;
     }
 
-    private Optional<JsonNode> send(int apiPort, String method, String path, String body, int expected) {
+    /**
+     * Counts the writes that got no answer as accepted where the catalog holds them: the API committed them and the
+     * process died before its answer left, which the client cannot tell from a write never made.
+     */
+    synchronized void settleUncertain(JdbcTemplate jdbc) {
+        uncertainCreates.forEach((email, name) -> jdbc.queryForList("select id from customers where email = ?", Long.class, email)
+                .forEach(id -> accepted.putIfAbsent(id, new ArrayList<>(List.of(name)))));
+        uncertainCreates.clear();
+        uncertainRenames.forEach((id, name) -> {
+            if (jdbc.queryForList("select name from customers where id = ?", String.class, id).contains(name)) {
+                accepted.get(id).add(name);
+            }
+        });
+        uncertainRenames.clear();
+    }
+
+    private Optional<JsonNode> send(int apiPort, String method, String path, String body, int expected, Runnable noAnswer) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
@@ -82,7 +107,8 @@ final class Workload {
                 return Optional.of(JSON.readTree(response.body()));
             }
         } catch (IOException e) {
-            // no answer: the process is down, or went down while it answered; not accepted
+            // no answer: the process is down, or went down while it answered (the write may have been committed)
+            noAnswer.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
