@@ -40,6 +40,8 @@ public class RateGovernor {
     private long epoch;
     /** Requests may leave until then: for ever alone, as long as its lease lasts in a shared budget ({@link SharedRateBudget}). */
     private long allowedUntil = Long.MAX_VALUE;
+    /** The service is stopping: a sender held back by the budget gives up instead of holding the shutdown up. */
+    private boolean stopping;
     /** Demand, for the shared budget: when a sender last asked for a permit or sent, and how many wait for one now. */
     private volatile long lastActiveNanos;
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
@@ -155,6 +157,9 @@ public class RateGovernor {
     private synchronized void awaitAllowed() throws InterruptedException {
         boolean asked = false;
         while (!allowed(System.nanoTime())) {
+            if (stopping) {
+                throw new InterruptedException("the service is stopping, and this instance holds no share of the rate budget");
+            }
             if (!asked) {
                 onDemandWhileClosed.run();
                 asked = true;
@@ -168,6 +173,12 @@ public class RateGovernor {
     synchronized void allow(long fromNanos, long untilNanos) {
         pausedUntil = Math.max(pausedUntil, fromNanos);
         allowedUntil = untilNanos;
+        notifyAll();
+    }
+
+    /** The service is stopping: senders waiting for a share give up (their messages are read again after a restart). */
+    public synchronized void stop() {
+        stopping = true;
         notifyAll();
     }
 

@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
 import java.time.Duration;
 import java.util.Locale;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.context.annotation.Configuration;
@@ -23,6 +26,27 @@ public class StripeConfig {
         // nothing leaves before the shared budget grants this instance its share (a probe at start-up would go first)
         governor.deny();
         return governor;
+    }
+
+    /**
+     * Before Camel stops its routes, a sender waiting for a share of the budget (none comes while the database is away)
+     * gives up, so that it does not hold the shutdown up; its message is not committed and is read again.
+     */
+    @Bean
+    ApplicationListener<ContextClosedEvent> stripeRateGovernorStop(RateGovernor stripeRateGovernor) {
+        return new StopGovernor(stripeRateGovernor);
+    }
+
+    private record StopGovernor(RateGovernor governor) implements ApplicationListener<ContextClosedEvent>, Ordered {
+        @Override
+        public void onApplicationEvent(ContextClosedEvent event) {
+            governor.stop();
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
     }
 
     /** Stripe's rate limit is the account's: every instance that sends takes its share of it, never the whole. */

@@ -31,6 +31,8 @@ public class StripeSyncErrorPolicy extends RouteConfigurationBuilder {
         RouteConfigurationDefinition policy = routeConfiguration(ID);
         policy.errorHandler(deadLetterChannel("direct:stripe-sync-dead-letter")
                         .deadLetterHandleNewException(false)
+                        // stopping: a failed message is neither retried nor dead-lettered; its offset stays uncommitted
+                        .allowRedeliveryWhileStopping(false)
                         .useOriginalMessage()
                         .redeliveryDelay(retry.initialDelayMs())
                         .useExponentialBackOff()
