@@ -8,6 +8,9 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fault suite's common ground: one PostgreSQL, Kafka broker and Stripe sandbox for the whole suite (each can be
@@ -18,6 +21,15 @@ abstract class FaultScenario {
 
     static final FaultInfrastructure INFRA = FaultInfrastructure.start();
     static final String WEBHOOK_SECRET = "whsec_fault_suite";
+
+    /**
+     * The suite's broker and database stop when the whole test run ends (JUnit's root store closes its resources), not
+     * in the JVM's shutdown: a KRaft broker cut off there can halt the JVM with a non-zero exit code, which fails the
+     * build after every test passed.
+     */
+    @RegisterExtension
+    static final BeforeAllCallback STOP_AT_THE_END = context -> context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            .getOrComputeIfAbsent(FaultInfrastructure.class, key -> (ExtensionContext.Store.CloseableResource) INFRA::close);
 
     @BeforeEach
     void healthyInfrastructure() {
