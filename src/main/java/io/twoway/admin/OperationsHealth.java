@@ -100,7 +100,7 @@ public class OperationsHealth {
                 } catch (Exception e) {
                     lag = -1;
                 }
-                s = new Snapshot(probes.outbox(), deadLetters.count(DeadLetterStore.OPEN, null), lag, Instant.now());
+                s = new Snapshot(probes.outboxLastRead(), deadLetters.count(DeadLetterStore.OPEN, null), lag, Instant.now());
                 snapshot = s;
             }
             return s;

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * time. Kafka (every 5 s) and Stripe (every 30 s, since each probe spends a request of the account's rate budget) are
  * asked in the background, and a health check reads their last answers: a probe that waits out a time-out must never
  * make the readiness check itself time out. Also the outbox's backlog, for the status, the relay's health (last read
- * in the background every 2 s) and the metrics.
+ * in the background every 2 s, which the metrics read too) and the status.
  */
 @Component
 public class Probes {

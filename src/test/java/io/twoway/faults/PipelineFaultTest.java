@@ -117,10 +117,10 @@ class PipelineFaultTest extends FaultScenario {
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(refused.body()).path("message").asText()).contains("database is unavailable");
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> readinessCode() == 503);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> twoway.readinessStatus() == 503);
         Thread.sleep(3_000);
         INFRA.postgres.start();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> readinessCode() == 200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> twoway.readinessStatus() == 200);
         workload.createMany(twoway.apiPort(), 10);
         DeliveryAudit audit = settle(workload, Duration.ofSeconds(60));
         assertThat(INFRA.count("select count(*) from customers where email = 'down@faults.example'")).as("the refused write").isZero();
@@ -143,22 +143,12 @@ class PipelineFaultTest extends FaultScenario {
         }
         long backlog = INFRA.count("select count(*) from outbox_events where published_at is null");
         assertThat(degradedSeen).as("readiness showed Kafka DEGRADED").isTrue();
-        assertThat(readinessCode()).as("still ready: the API takes writes").isEqualTo(200);
+        assertThat(twoway.readinessStatus()).as("still ready: the API takes writes").isEqualTo(200);
         assertThat(backlog).as("the outbox held the writes").isPositive();
         assertThat(workload.refused).as("writes refused while Kafka was down").isZero();
         INFRA.kafka.start();
         DeliveryAudit audit = settle(workload, Duration.ofSeconds(120));
         assertNothingLostOrDoubled(audit, "Kafka down 60 s", "API kept accepting (outbox reached " + backlog + " events); drained after the broker returned");
-    }
-
-    /** Readiness as Kubernetes would read it (its probe's time-out is 10 s in deploy/kubernetes): the status, -1 for none. */
-    private static int readinessCode() {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(twoway.managementBaseUrl() + "/actuator/health/readiness")).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     private static JsonNode readiness() throws Exception {

@@ -216,7 +216,7 @@ public final class TwowayProcess implements AutoCloseable {
 
     private int status(String url, String token) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(new URI(url)).timeout(Duration.ofSeconds(3)).GET();
+            HttpRequest.Builder request = HttpRequest.newBuilder(new URI(url)).timeout(Duration.ofSeconds(10)).GET(); // a Kubernetes probe's time-out in deploy/kubernetes
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
