@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
  * Operations: is each system Twoway depends on reachable, and how fast did it answer. The database is asked each
  * time. Kafka (every 5 s) and Stripe (every 30 s, since each probe spends a request of the account's rate budget) are
  * asked in the background, and a health check reads their last answers: a probe that waits out a time-out must never
- * make the readiness check itself time out. Also the outbox's backlog, for the status, the relay's health (last read
- * in the background every 2 s, which the metrics read too) and the status.
+ * make the readiness check itself time out. Also the outbox's backlog: read on demand for the status, and in the
+ * background every 2 s for the relay's health and the metrics.
  */
 @Component
 public class Probes {
