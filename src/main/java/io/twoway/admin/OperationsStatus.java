@@ -3,6 +3,9 @@ package io.twoway.admin;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.twoway.config.TwowayProperties;
 import io.twoway.reconcile.ReconciliationStore;
+import io.twoway.salesforce.SalesforceBudget;
+import io.twoway.salesforce.SalesforceOutbound;
+import io.twoway.salesforce.SalesforcePoller;
 import io.twoway.reconcile.StripeEventsCatchup;
 import io.twoway.config.Roles;
 import io.twoway.stripe.DeadLetterStore;
@@ -38,10 +41,15 @@ public class OperationsStatus {
     private final TwowayProperties properties;
     private final SharedRateBudget stripeBudget;
     private final Roles roles;
+    private final SalesforceOutbound salesforceOutbound;
+    private final SalesforcePoller salesforcePoller;
+    private final SalesforceBudget salesforceBudget;
+    private final CircuitBreaker salesforceBreaker;
 
     public OperationsStatus(Probes probes, KafkaStats kafka, CamelContext camel, CircuitBreaker stripeCircuitBreaker, DeadLetterStore deadLetters,
                             ReconciliationStore reconciliations, StripeEventsCatchup catchup, SyncActivity stripeActivity, TwowayProperties properties,
-                            SharedRateBudget stripeRateBudget, Roles roles) {
+                            SharedRateBudget stripeRateBudget, Roles roles, SalesforceOutbound salesforceOutbound, SalesforcePoller salesforcePoller,
+                            SalesforceBudget salesforceBudget, CircuitBreaker salesforceCircuitBreaker) {
         this.probes = probes;
         this.kafka = kafka;
         this.camel = camel;
@@ -53,6 +61,10 @@ public class OperationsStatus {
         this.properties = properties;
         this.stripeBudget = stripeRateBudget;
         this.roles = roles;
+        this.salesforceOutbound = salesforceOutbound;
+        this.salesforcePoller = salesforcePoller;
+        this.salesforceBudget = salesforceBudget;
+        this.salesforceBreaker = salesforceCircuitBreaker;
     }
 
     public Map<String, Object> status() {
@@ -106,8 +118,14 @@ public class OperationsStatus {
         stripe.putAll(stripeActivity.toJson());
         Map<String, Object> salesforce = new LinkedHashMap<>();
         salesforce.put("name", "salesforce");
-        salesforce.put("enabled", false);
-        salesforce.put("note", "known, not built yet (SALESFORCE_INTEGRATION_ENABLED has no effect)");
+        salesforce.put("enabled", properties.salesforce().enabled());
+        salesforce.put("routes", List.of("salesforce-customer-stage", "salesforce-outbound-send", "salesforce-poll"));
+        salesforce.put("consumer_group", properties.salesforce().consumerGroup());
+        salesforce.put("dlq_topic", properties.salesforce().dlqTopic());
+        salesforce.put("breaker", breaker(salesforceBreaker));
+        salesforce.put("api_budget", salesforceBudget.snapshot());
+        salesforce.put("outbound", salesforceOutbound.backlog());
+        salesforce.put("inbound", salesforcePoller.snapshot());
         return List.of(stripe, salesforce);
     }
 

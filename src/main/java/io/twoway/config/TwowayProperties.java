@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Configuration: the typed view of the {@code twoway.*} settings that Java code reads (routes read placeholders). */
 @ConfigurationProperties("twoway")
-public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outbox, Stripe stripe, Webhook webhook,
+public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outbox, Stripe stripe, Salesforce salesforce, Webhook webhook,
                                Conflicts conflicts, Reconciliation reconciliation, Catchup catchup, Retry retry,
                                Breaker breaker, Console console) {
 
@@ -29,6 +29,20 @@ public record TwowayProperties(String version, Api api, Kafka kafka, Outbox outb
     /** {@code rateLimit} is the account's: the instances share it (renewing their shares' leases every {@code rateShareRenewMs}). */
     public record Stripe(boolean enabled, String apiBase, String apiKey, double rateLimit, long rateMarginMs, long rateShareRenewMs,
                          long rateShareLeaseMs, int connectTimeoutMs, int readTimeoutMs, String deletedCustomerAction) {}
+
+    /**
+     * Salesforce: the connected app (client credentials), the API version, the share of the org's daily API limit
+     * Twoway may use, the outward batch sender and the inward poller.
+     */
+    public record Salesforce(boolean enabled, String loginUrl, String clientId, String clientSecret, String apiVersion,
+                             String integrationUserId, long dailyApiBudget, int budgetSlowdownPercent, long budgetCheckSeconds,
+                             String consumerGroup, String dlqTopic, int batchSize, long sendIntervalMs, String deleteMode,
+                             long pollIntervalSeconds, long pollOverlapSeconds, int connectTimeoutMs, int readTimeoutMs) {
+
+        public boolean deactivateOnDelete() {
+            return "deactivate".equals(deleteMode);
+        }
+    }
 
     /** Inward sync: webhook verification and the apply pipeline. */
     public record Webhook(String secret, long toleranceSeconds, int timeoutSeconds, int maxBodyBytes, int applyConcurrency, int queueSize,

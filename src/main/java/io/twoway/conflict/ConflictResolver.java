@@ -83,7 +83,7 @@ public class ConflictResolver {
         return conflicts.find(id).orElseThrow();
     }
 
-    /** An email collision on an inward create: the Stripe customer has no local row yet. */
+    /** An email collision on an inward create: the remote customer (Stripe's, or a Salesforce Contact) has no local row yet. */
     private void importRemote(Conflict conflict, String resolution, Map<String, String> merged, String correlationId, Map<String, Object> applied) {
         if ("accept_local".equals(resolution)) {
             applied.put("imported", false);
@@ -96,8 +96,9 @@ public class ConflictResolver {
         String email = "manual_merge".equals(resolution) ? merged.getOrDefault(CustomerEvents.EMAIL, remoteEmail) : remoteEmail;
         name = name == null || name.isBlank() ? email : name;
         catalog.ensureEmailFree(email, -1);
-        Customer created = catalog.importLinked(name, email, conflict.externalId(), CustomerEvents.ORIGIN_STRIPE, correlationId);
-        ledger.recordRemote(created.id(), new RemoteCustomer(conflict.externalId(), remoteName, remoteEmail, false, null, Map.of(), false,
+        String stripeId = SyncLedger.SYSTEM.equals(conflict.system()) ? conflict.externalId() : null;
+        Customer created = catalog.importLinked(name, email, stripeId, conflict.system(), correlationId);
+        ledger.recordRemote(conflict.system(), created.id(), new RemoteCustomer(conflict.externalId(), remoteName, remoteEmail, false, null, Map.of(), false,
                 conflict.sourceEventId(), RemoteCustomer.CREATED, 0, null), created.version());
         List<String> push = CustomerEvents.SYNCED_FIELDS.stream()
                 .filter(f -> !Objects.equals(created.field(f), CustomerEvents.field(f, remoteName, remoteEmail))).toList();

@@ -27,6 +27,7 @@ public final class CustomerEvents {
     /** Where a local write came from; an integration never sends a change back to its own origin. */
     public static final String ORIGIN_API = "api";
     public static final String ORIGIN_STRIPE = "stripe";
+    public static final String ORIGIN_SALESFORCE = "salesforce";
     public static final String ORIGIN_CONFLICT = "conflict";
     public static final String ORIGIN_RECONCILE = "reconcile";
     public static final String ORIGIN_REPLAY = "replay";

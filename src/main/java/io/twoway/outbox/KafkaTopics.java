@@ -23,9 +23,11 @@ public class KafkaTopics implements InitializingBean {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
 
     private final TwowayProperties.Kafka kafka;
+    private final String salesforceDlqTopic;
 
     public KafkaTopics(TwowayProperties properties) {
         this.kafka = properties.kafka();
+        this.salesforceDlqTopic = properties.salesforce().dlqTopic();
     }
 
     @Override
@@ -34,7 +36,7 @@ public class KafkaTopics implements InitializingBean {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String topic : List.of(kafka.customerTopic(), kafka.dlqTopic())) {
+            for (String topic : List.of(kafka.customerTopic(), kafka.dlqTopic(), salesforceDlqTopic)) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, kafka.partitions(), kafka.replicationFactor()));
                 }

@@ -41,7 +41,10 @@ public class DeadLetterStore {
         this.json = json;
     }
 
-    /** Keeps the dead-lettered message (the exchange holds the original message and the error headers). */
+    /**
+     * Keeps the dead-lettered message (the exchange holds the original message and the error headers); header
+     * {@code twoway_consumer} names the integration's consumer (the Stripe one when absent).
+     */
     public void record(Exchange exchange) {
         Message m = exchange.getMessage();
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -55,7 +58,7 @@ public class DeadLetterStore {
                 insert into dead_letters (consumer, event_id, event_type, customer_id, payload, headers, error_class, error_message, error_code,
                     http_status, attempts, source_topic, source_partition, source_offset)
                 values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (consumer, event_id) do nothing
-                """, SyncLedger.CONSUMER, eventId == null ? "unknown-" + m.getHeader("kafka.OFFSET") : eventId, m.getHeader("eventType", String.class),
+                """, m.getHeader("twoway_consumer", SyncLedger.CONSUMER, String.class), eventId == null ? "unknown-" + m.getHeader("kafka.OFFSET") : eventId, m.getHeader("eventType", String.class),
                 number(m.getHeader("kafka.KEY")), m.getBody(String.class), write(headers), m.getHeader("twoway_error_class", String.class),
                 m.getHeader("twoway_error_message", String.class), m.getHeader("twoway_error_code", String.class),
                 number(m.getHeader("twoway_error_http_status")), number(m.getHeader("twoway_error_attempts")),

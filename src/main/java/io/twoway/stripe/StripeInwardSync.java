@@ -10,6 +10,8 @@ import io.twoway.customer.CustomerService;
 import io.twoway.inbox.InboxEvent;
 import io.twoway.inbox.Outcome;
 import io.twoway.inbox.WebhookApplier;
+import io.twoway.sync.InwardMerge;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,26 +35,25 @@ import org.springframework.stereotype.Component;
 @Component
 public class StripeInwardSync implements WebhookApplier {
 
+    private static final String SYSTEM = SyncLedger.SYSTEM;
+
     private final CustomerRepository customers;
     private final CustomerService catalog;
     private final SyncLedger ledger;
-    private final ConflictStore conflicts;
-    private final ConflictPolicy policy;
+    private final InwardMerge inward;
     private final StripeGateway stripe;
 
-    public StripeInwardSync(CustomerRepository customers, CustomerService catalog, SyncLedger ledger, ConflictStore conflicts,
-                            ConflictPolicy policy, StripeGateway stripe) {
+    public StripeInwardSync(CustomerRepository customers, CustomerService catalog, SyncLedger ledger, InwardMerge inward, StripeGateway stripe) {
         this.customers = customers;
         this.catalog = catalog;
         this.ledger = ledger;
-        this.conflicts = conflicts;
-        this.policy = policy;
+        this.inward = inward;
         this.stripe = stripe;
     }
 
     @Override
     public String source() {
-        return SyncLedger.SYSTEM;
+        return SYSTEM;
     }
 
     @Override
@@ -97,14 +98,14 @@ public class StripeInwardSync implements WebhookApplier {
             if (remote.created() == state.remoteCreated() && !remote.sameAs(state) && !remote.follows(state)) {
                 // same second, and not the change that follows the agreed state: only Stripe knows which is newer
                 RemoteCustomer current = remote.withCurrent(stripe.retrieve(remote.id()));
-                return applyTo(local, state, current, " (ordered by reading " + remote.id() + " from Stripe)");
+                return inward.applyTo(SYSTEM, local, state, current, Instant.ofEpochSecond(current.created()), " (ordered by reading " + remote.id() + " from Stripe)");
             }
             if (remote.sameAs(state)) {
-                ledger.advanceRemote(local.id(), remote);
+                ledger.advanceRemote(SYSTEM, local.id(), remote);
                 return Outcome.of(Outcome.NOOP, "Stripe state already agreed");
             }
         }
-        return applyTo(local, state, remote, "");
+        return inward.applyTo(SYSTEM, local, state, remote, Instant.ofEpochSecond(remote.created()), "");
     }
 
     /**
@@ -138,143 +139,10 @@ public class StripeInwardSync implements WebhookApplier {
             }
         }
         if (!unsent.isEmpty() && local.active() && !remote.deleted()) {
-            return merge(local, state, remote, echo.fields(), " (carried by the echo of " + what + ")");
+            return inward.merge(SYSTEM, local, state, remote, Instant.ofEpochSecond(remote.created()), echo.fields(), " (carried by the echo of " + what + ")");
         }
-        ledger.recordRemote(local.id(), remote, null);
+        ledger.recordRemote(SYSTEM, local.id(), remote, null);
         return Outcome.of(Outcome.ECHO, what + "; agreed state confirmed");
-    }
-
-    private Outcome applyTo(Customer local, SyncState state, RemoteCustomer remote, String note) {
-        if (remote.deleted()) {
-            if (!local.active()) {
-                ledger.recordRemote(local.id(), remote, null);
-                return Outcome.of(Outcome.NOOP, "already deleted locally" + note);
-            }
-            boolean pending = state == null || local.version() > state.appliedVersion();
-            Customer deleted = catalog.deactivate(local.id(), CustomerEvents.ORIGIN_STRIPE, remote.eventId());
-            ledger.recordRemote(local.id(), remote, pending ? null : deleted.version());
-            return Outcome.of(Outcome.APPLIED, "customer " + local.id() + " deleted locally" + note);
-        }
-        if (!local.active()) {
-            ledger.recordRemote(local.id(), remote, null);
-            return Outcome.of(Outcome.NOOP, "customer " + local.id() + " is deleted locally; the delete goes to Stripe" + note);
-        }
-        return merge(local, state, remote, Set.of(), note);
-    }
-
-    /**
-     * Three-way, field by field: a field only Stripe changed takes Stripe's value; one only local changed (a change not
-     * yet confirmed by Stripe) keeps it, and the outbox carries it out; one both changed is a concurrent edit. The
-     * {@code alreadyAgreed} fields (those an echo's own write set) are left out.
-     */
-    private Outcome merge(Customer local, SyncState state, RemoteCustomer remote, Set<String> alreadyAgreed, String note) {
-        boolean pending = state == null || local.version() > state.appliedVersion();
-        Map<String, String> take = new LinkedHashMap<>();
-        Set<String> push = new LinkedHashSet<>();
-        List<String> notes = new ArrayList<>();
-        Map<String, Map<String, Object>> concurrent = new LinkedHashMap<>();
-        for (String field : CustomerEvents.SYNCED_FIELDS) {
-            String theirs = remote.field(field);
-            String ours = local.field(field);
-            if (theirs == null || theirs.equals(ours) || alreadyAgreed.contains(field)) {
-                continue;
-            }
-            String base = state == null ? null : state.field(field);
-            boolean localChanged = pending && !Objects.equals(ours, base);
-            boolean onTopOfOurs = remote.replaced(field) && Objects.equals(remote.before(field), ours);
-            boolean remoteChanged = remote.previousKnown() ? remote.replaced(field) : !Objects.equals(theirs, base);
-            if (!localChanged || onTopOfOurs) {
-                take.put(field, theirs);
-            } else if (remoteChanged) {
-                concurrent.put(field, Conflict.sides(ours, theirs, base));
-            }
-        }
-        if (!concurrent.isEmpty()) {
-            settleConcurrentEdit(local, remote, concurrent, take, push, notes);
-        }
-        String email = take.get(CustomerEvents.EMAIL);
-        if (email != null && !email.equalsIgnoreCase(local.email())) {
-            Optional<Long> holder = customers.activeEmailHolder(email, local.id());
-            if (holder.isPresent()) {
-                take.remove(CustomerEvents.EMAIL);
-                String base = state == null ? null : state.email();
-                Collision collision = settleEmailCollision(local.id(), remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(local.email(), email, base)),
-                        holder.get(), notes);
-                if (collision.renamed() != null) {
-                    take.put(CustomerEvents.EMAIL, collision.renamed());
-                }
-                if (collision.action() != ConflictPolicy.Action.HOLD) {
-                    push.add(CustomerEvents.EMAIL);
-                }
-            }
-        }
-        Customer after = catalog.writeFields(local, take, CustomerEvents.ORIGIN_STRIPE, remote.eventId());
-        Long agreedVersion = pending ? null : after.version();
-        if (!push.isEmpty()) {
-            catalog.push(local.id(), push, CustomerEvents.ORIGIN_CONFLICT, remote.eventId());
-        }
-        ledger.recordRemote(local.id(), remote, agreedVersion);
-        String detail = (take.isEmpty() ? "no local change" : "customer " + local.id() + " took " + take.keySet() + " from Stripe")
-                + (push.isEmpty() ? "" : "; pushing local " + push + " to Stripe") + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)) + note;
-        return Outcome.of(!notes.isEmpty() ? Outcome.CONFLICT : take.isEmpty() && push.isEmpty() ? Outcome.NOOP : Outcome.APPLIED, detail);
-    }
-
-    private void settleConcurrentEdit(Customer local, RemoteCustomer remote, Map<String, Map<String, Object>> fields,
-                                      Map<String, String> take, Set<String> push, List<String> notes) {
-        ConflictPolicy.Action action = policy.decide(ConflictPolicy.CONCURRENT_EDIT);
-        Map<String, Object> resolved = new LinkedHashMap<>();
-        for (String field : fields.keySet()) {
-            String theirs = remote.field(field);
-            switch (action) {
-                case KEEP_LOCAL -> {
-                    push.add(field);
-                    resolved.put(field, local.field(field));
-                }
-                case NEWEST -> {
-                    // Stripe's time is whole seconds; a tie goes to the local catalog, the hub
-                    boolean remoteNewer = remote.created() > local.updatedAt().toEpochSecond();
-                    if (remoteNewer) {
-                        take.put(field, theirs);
-                    } else {
-                        push.add(field);
-                    }
-                    resolved.put(field, remoteNewer ? theirs : local.field(field));
-                }
-                default -> { }
-            }
-        }
-        long id = conflicts.record(new ConflictStore.Detected(ConflictPolicy.CONCURRENT_EDIT, local.id(), SyncLedger.SYSTEM, remote.id(),
-                remote.eventId(), fields, null, policy.strategy(), resolution(action), action == ConflictPolicy.Action.HOLD ? null : resolved));
-        notes.add("concurrent edit of " + fields.keySet() + " (conflict " + id + ", " + (action == ConflictPolicy.Action.HOLD ? "open" : resolution(action)) + ")");
-    }
-
-    /** What the strategy did with an email collision; {@code renamed} is the incoming customer's variant, if any. */
-    private record Collision(ConflictPolicy.Action action, String renamed) {}
-
-    private Collision settleEmailCollision(Long customerId, RemoteCustomer remote, Map<String, Map<String, Object>> fields,
-                                                  long holder, List<String> notes) {
-        ConflictPolicy.Action action = policy.decide(ConflictPolicy.EMAIL_COLLISION);
-        String renamed = action == ConflictPolicy.Action.RENAME ? uniqueVariant(remote.email()) : null;
-        if (action == ConflictPolicy.Action.RENAME && renamed == null) {
-            action = ConflictPolicy.Action.HOLD;
-        }
-        Map<String, Object> remoteObject = new LinkedHashMap<>();
-        remoteObject.put("id", remote.id());
-        remoteObject.put("name", remote.name());
-        remoteObject.put("email", remote.email());
-        remoteObject.put("email_holder_customer_id", holder);
-        Map<String, Object> resolved = null;
-        if (action == ConflictPolicy.Action.RENAME) {
-            resolved = Map.of(CustomerEvents.EMAIL, renamed, "original_email", remote.email());
-        } else if (action == ConflictPolicy.Action.KEEP_LOCAL) {
-            resolved = new LinkedHashMap<>();
-            resolved.put(CustomerEvents.EMAIL, customerId == null ? null : fields.get(CustomerEvents.EMAIL).get("local"));
-        }
-        long id = conflicts.record(new ConflictStore.Detected(ConflictPolicy.EMAIL_COLLISION, customerId, SyncLedger.SYSTEM, remote.id(),
-                remote.eventId(), fields, remoteObject, policy.strategy(), resolution(action), resolved));
-        notes.add("email " + remote.email() + " is used by customer " + holder + " (conflict " + id + ", "
-                + (action == ConflictPolicy.Action.HOLD ? "open" : resolution(action)) + ")");
-        return new Collision(action, renamed);
     }
 
     private Outcome importCustomer(RemoteCustomer remote) {
@@ -286,7 +154,7 @@ public class StripeInwardSync implements WebhookApplier {
         List<String> notes = new ArrayList<>();
         Optional<Long> holder = customers.activeEmailHolder(email, -1);
         if (holder.isPresent()) {
-            Collision collision = settleEmailCollision(null, remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(null, email, null)),
+            InwardMerge.Collision collision = inward.settleEmailCollision(SYSTEM, null, remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(null, email, null)),
                     holder.get(), notes);
             if (collision.renamed() == null) {
                 return Outcome.of(Outcome.CONFLICT, "not imported: " + notes.get(0));
@@ -294,7 +162,7 @@ public class StripeInwardSync implements WebhookApplier {
             email = collision.renamed();
         }
         Customer created = catalog.importLinked(name, email, remote.id(), CustomerEvents.ORIGIN_STRIPE, remote.eventId());
-        ledger.recordRemote(created.id(), remote, created.version());
+        ledger.recordRemote(SYSTEM, created.id(), remote, created.version());
         if (!email.equals(remote.email())) {
             catalog.push(created.id(), List.of(CustomerEvents.EMAIL), CustomerEvents.ORIGIN_CONFLICT, remote.eventId());
         }
@@ -308,27 +176,5 @@ public class StripeInwardSync implements WebhookApplier {
                 customer.origin(), customer.createdAt(), customer.updatedAt());
     }
 
-    /** The first free plus-address variant of the email ({@code ada+1@example.com}, …), or null when none fits. */
-    private String uniqueVariant(String email) {
-        int at = email.lastIndexOf('@');
-        if (at <= 0) {
-            return null;
-        }
-        for (int n = 1; n <= 1000; n++) {
-            String candidate = email.substring(0, at) + "+" + n + email.substring(at);
-            if (candidate.length() <= 254 && customers.activeEmailHolder(candidate, -1).isEmpty()) {
-                return candidate;
-            }
-        }
-        return null;
-    }
 
-    private static String resolution(ConflictPolicy.Action action) {
-        return switch (action) {
-            case HOLD -> null;
-            case KEEP_LOCAL -> "reject";
-            case NEWEST -> "merge";
-            case RENAME -> "auto_rename";
-        };
-    }
 }

@@ -82,11 +82,22 @@ public class SyncLedger {
     }
 
     public Optional<SyncState> state(long customerId) {
+        return state(SYSTEM, customerId);
+    }
+
+    /** The state agreed with that integration ({@code system}) for the customer. */
+    public Optional<SyncState> state(String system, long customerId) {
         return jdbc.query("""
                 select customer_id, external_id, applied_version, name, email, deleted, remote_created, remote_event_id
                 from sync_state where customer_id = ? and system = ?
                 """, (rs, n) -> new SyncState(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                rs.getBoolean(6), (Long) rs.getObject(7), rs.getString(8)), customerId, SYSTEM).stream().findFirst();
+                rs.getBoolean(6), (Long) rs.getObject(7), rs.getString(8)), customerId, system).stream().findFirst();
+    }
+
+    /** The local customer whose agreed state with that integration names this remote id. */
+    public Optional<Long> customerOf(String system, String externalId) {
+        return jdbc.queryForList("select customer_id from sync_state where system = ? and external_id = ? order by customer_id limit 1", Long.class,
+                system, externalId).stream().findFirst();
     }
 
     /** The fields of the customer that an open conflict holds back from Stripe until an admin resolves it. */
@@ -131,7 +142,7 @@ public class SyncLedger {
      * Inward: Stripe holds {@code remote} now (a webhook applied, or Twoway's own write echoed back). The remote
      * watermark only moves forward; {@code appliedVersion}, when given, only moves forward too.
      */
-    public void recordRemote(long customerId, RemoteCustomer remote, Long appliedVersion) {
+    public void recordRemote(String system, long customerId, RemoteCustomer remote, Long appliedVersion) {
         jdbc.update("""
                 insert into sync_state (customer_id, system, external_id, applied_version, name, email, deleted,
                                         remote_created, remote_event_id, synced_at)
@@ -143,7 +154,7 @@ public class SyncLedger {
                     deleted = excluded.deleted,
                     remote_created = greatest(sync_state.remote_created, excluded.remote_created),
                     remote_event_id = excluded.remote_event_id, synced_at = now()
-                """, customerId, SYSTEM, remote.id(), appliedVersion, remote.name(), remote.email(), remote.deleted(),
+                """, customerId, system, remote.id(), appliedVersion, remote.name(), remote.email(), remote.deleted(),
                 remote.created(), remote.eventId(), appliedVersion);
     }
 
@@ -179,11 +190,11 @@ public class SyncLedger {
     }
 
     /** Inward: an event that changes nothing still moves the remote watermark forward. */
-    public void advanceRemote(long customerId, RemoteCustomer remote) {
+    public void advanceRemote(String system, long customerId, RemoteCustomer remote) {
         jdbc.update("""
                 update sync_state set remote_created = greatest(remote_created, ?), remote_event_id = ?, synced_at = now()
                 where customer_id = ? and system = ? and (remote_created is null or remote_created <= ?)
-                """, remote.created(), remote.eventId(), customerId, SYSTEM, remote.created());
+                """, remote.created(), remote.eventId(), customerId, system, remote.created());
     }
 
     /** The {@code outbox-prune} step: deletes ledger entries older than the retention, a bounded chunk at a time. */

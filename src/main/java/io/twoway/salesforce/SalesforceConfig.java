@@ -1,0 +1,79 @@
+package io.twoway.salesforce;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.twoway.config.TwowayProperties;
+import io.twoway.customer.CustomerRepository;
+import io.twoway.customer.CustomerService;
+import io.twoway.inbox.WebhookInbox;
+import io.twoway.stripe.SyncLedger;
+import io.twoway.sync.InwardMerge;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.camel.CamelContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The Salesforce integration's parts: the daily budget governor, the REST client (which logs in on its first call, so
+ * that a disabled integration never calls out), its own circuit breaker, the outward batch sender, the inward poller and
+ * the inward apply step. Its routes ({@code routes/salesforce-*.camel.yaml}) start only with
+ * {@code SALESFORCE_INTEGRATION_ENABLED}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SalesforceConfig {
+
+    @Bean
+    SalesforceBudget salesforceBudget(TwowayProperties properties, MeterRegistry meters) {
+        return new SalesforceBudget(properties.salesforce(), Clock.systemUTC(), meters);
+    }
+
+    @Bean
+    SalesforceClient salesforceClient(TwowayProperties properties, SalesforceBudget salesforceBudget, ObjectMapper json) {
+        return new SalesforceClient(properties.salesforce(), salesforceBudget, json);
+    }
+
+    /** Opens after {@code failureThreshold} consecutive failed calls (5xx, no answer); a refused record is Salesforce up. */
+    @Bean
+    CircuitBreaker salesforceCircuitBreaker(TwowayProperties properties, MeterRegistry meters) {
+        TwowayProperties.Breaker breaker = properties.breaker();
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(breaker.failureThreshold())
+                .minimumNumberOfCalls(breaker.failureThreshold())
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(Duration.ofMillis(Math.round(breaker.openSeconds() * 1000)))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build();
+        CircuitBreaker circuitBreaker = CircuitBreaker.of("salesforce", config);
+        circuitBreaker.getEventPublisher().onStateTransition(e -> meters.counter("twoway.salesforce.breaker.transitions",
+                "from", e.getStateTransition().getFromState().name().toLowerCase(Locale.ROOT),
+                "to", e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT)).increment());
+        return circuitBreaker;
+    }
+
+    @Bean
+    SalesforceOutbound salesforceOutbound(SalesforceClient salesforceClient, SalesforceBudget salesforceBudget, CircuitBreaker salesforceCircuitBreaker,
+                                          JdbcTemplate jdbc, TransactionTemplate tx, CamelContext camel, ObjectMapper json, MeterRegistry meters,
+                                          TwowayProperties properties) {
+        return new SalesforceOutbound(salesforceClient, salesforceBudget, salesforceCircuitBreaker, jdbc, tx, camel, json, meters, properties);
+    }
+
+    @Bean
+    SalesforcePoller salesforcePoller(SalesforceClient salesforceClient, SalesforceBudget salesforceBudget, WebhookInbox inbox, JdbcTemplate jdbc,
+                                      ObjectMapper json, MeterRegistry meters, TwowayProperties properties) {
+        return new SalesforcePoller(salesforceClient, salesforceBudget, inbox, jdbc, json, meters, Clock.systemUTC(), properties);
+    }
+
+    @Bean
+    SalesforceInwardSync salesforceInwardSync(CustomerRepository customers, CustomerService catalog, SyncLedger ledger, InwardMerge inward,
+                                              SalesforceClient salesforceClient) {
+        return new SalesforceInwardSync(customers, catalog, ledger, inward, salesforceClient);
+    }
+}

@@ -1,0 +1,135 @@
+package io.twoway.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.twoway.conflict.Conflict;
+import io.twoway.customer.Customer;
+import io.twoway.customer.CustomerEvents;
+import io.twoway.customer.CustomerRepository;
+import io.twoway.customer.CustomerService;
+import io.twoway.inbox.InboxEvent;
+import io.twoway.inbox.Outcome;
+import io.twoway.inbox.WebhookApplier;
+import io.twoway.stripe.RemoteCustomer;
+import io.twoway.stripe.SyncLedger;
+import io.twoway.stripe.SyncState;
+import io.twoway.sync.InwardMerge;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Inward sync: applies one Salesforce Contact change (read by {@link SalesforcePoller} into the inbox) to the local
+ * catalog, in the inbox's transaction and under its per-Contact lock. A change whose {@code LastModifiedById} is the
+ * integration user is Twoway's own write coming back: it confirms the agreed state and does nothing else. Otherwise
+ * the order guard drops a change older than the agreed remote state ({@code SystemModstamp}, in milliseconds), the
+ * local customer is found (by the Contact's Id in {@code sync_state}, or by the local id in
+ * {@code Twoway_Customer_Id__c}) or created, and the shared {@link InwardMerge} applies it with the same conflict
+ * strategies as for Stripe. {@code Twoway_Active__c = false} counts as a delete.
+ */
+public class SalesforceInwardSync implements WebhookApplier {
+
+    public static final String CHANGED = "contact.changed";
+    public static final String DELETED = "contact.deleted";
+    private static final String SYSTEM = SalesforceOutbound.SYSTEM;
+
+    private final CustomerRepository customers;
+    private final CustomerService catalog;
+    private final SyncLedger ledger;
+    private final InwardMerge inward;
+    private final SalesforceClient client;
+
+    public SalesforceInwardSync(CustomerRepository customers, CustomerService catalog, SyncLedger ledger, InwardMerge inward, SalesforceClient client) {
+        this.customers = customers;
+        this.catalog = catalog;
+        this.ledger = ledger;
+        this.inward = inward;
+        this.client = client;
+    }
+
+    @Override
+    public String source() {
+        return SYSTEM;
+    }
+
+    @Override
+    public boolean handles(String type) {
+        return CHANGED.equals(type) || DELETED.equals(type);
+    }
+
+    @Override
+    public Outcome apply(InboxEvent event) {
+        JsonNode object = event.payload().path("data").path("object");
+        RemoteCustomer remote = remote(event, object);
+        Optional<Customer> found = ledger.customerOf(SYSTEM, remote.id()).flatMap(customers::lock);
+        if (found.isEmpty() && remote.localId() != null && !remote.deleted()) {
+            found = customers.lock(remote.localId()).filter(c -> ledger.state(SYSTEM, c.id()).map(s -> s.externalId() == null).orElse(true));
+        }
+        if (DELETED.equals(event.type()) || !client.integrationUserId().equals(object.path("LastModifiedById").asText())) {
+            return found.map(local -> applyTo(local, remote)).orElseGet(() -> remote.deleted()
+                    ? Outcome.of(Outcome.NOOP, "Contact " + remote.id() + " is not known locally") : importContact(remote));
+        }
+        if (found.isEmpty()) {
+            return Outcome.of(Outcome.ECHO, "Twoway's own write; Contact " + remote.id() + " not known locally");
+        }
+        SyncState state = ledger.state(SYSTEM, found.get().id()).orElse(null);
+        if (state != null && state.remoteCreated() != null && remote.created() <= state.remoteCreated()) {
+            return Outcome.of(Outcome.ECHO, "Twoway's own write; a newer Salesforce state is already agreed");
+        }
+        ledger.recordRemote(SYSTEM, found.get().id(), remote, null);
+        return Outcome.of(Outcome.ECHO, "Twoway's own write; agreed state confirmed");
+    }
+
+    private Outcome applyTo(Customer local, RemoteCustomer remote) {
+        SyncState state = ledger.state(SYSTEM, local.id()).orElse(null);
+        if (state != null && state.remoteCreated() != null) {
+            if (remote.created() < state.remoteCreated()) {
+                return Outcome.of(Outcome.STALE, "older than the applied Salesforce state of " + state.remoteEventId());
+            }
+            if (remote.sameAs(state)) {
+                ledger.advanceRemote(SYSTEM, local.id(), remote);
+                return Outcome.of(Outcome.NOOP, "Salesforce state already agreed");
+            }
+        }
+        return inward.applyTo(SYSTEM, local, state, remote, Instant.ofEpochMilli(remote.created()), "");
+    }
+
+    /** A Contact made in Salesforce: a new local customer (by the Contact's Id; the next outward write sets the external id). */
+    private Outcome importContact(RemoteCustomer remote) {
+        if (remote.email() == null || remote.email().isBlank()) {
+            return Outcome.of(Outcome.SKIPPED, "Contact " + remote.id() + " has no email, which the local catalog requires");
+        }
+        String email = remote.email();
+        List<String> notes = new ArrayList<>();
+        Optional<Long> holder = customers.activeEmailHolder(email, -1);
+        if (holder.isPresent()) {
+            InwardMerge.Collision collision = inward.settleEmailCollision(SYSTEM, null, remote,
+                    Map.of(CustomerEvents.EMAIL, Conflict.sides(null, email, null)), holder.get(), notes);
+            if (collision.renamed() == null) {
+                return Outcome.of(Outcome.CONFLICT, "not imported: " + notes.get(0));
+            }
+            email = collision.renamed();
+        }
+        String name = remote.name() == null || remote.name().isBlank() ? remote.email() : remote.name();
+        Customer created = catalog.importLinked(name, email, null, SYSTEM, remote.eventId());
+        ledger.recordRemote(SYSTEM, created.id(), remote, created.version());
+        if (!email.equals(remote.email())) {
+            catalog.push(created.id(), List.of(CustomerEvents.EMAIL), CustomerEvents.ORIGIN_CONFLICT, remote.eventId());
+        }
+        return Outcome.of(notes.isEmpty() ? Outcome.APPLIED : Outcome.CONFLICT,
+                "customer " + created.id() + " created from Salesforce" + (notes.isEmpty() ? "" : "; " + notes.get(0)));
+    }
+
+    private static RemoteCustomer remote(InboxEvent event, JsonNode object) {
+        if (DELETED.equals(event.type())) {
+            return new RemoteCustomer(event.objectId(), null, null, true, null, Map.of(), false, event.id(), event.type(), event.created(), null);
+        }
+        ContactMapper.Contact contact = ContactMapper.Contact.of(object);
+        if (contact.id() == null) {
+            throw new IllegalArgumentException("event " + event.id() + " has no Contact Id");
+        }
+        return new RemoteCustomer(contact.id(), contact.name(), contact.email(), !contact.active(), contact.customerId(), Map.of(), false,
+                event.id(), event.type(), event.created(), null);
+    }
+}
