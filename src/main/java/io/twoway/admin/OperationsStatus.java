@@ -3,14 +3,11 @@ package io.twoway.admin;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.twoway.config.TwowayProperties;
 import io.twoway.reconcile.ReconciliationStore;
-import io.twoway.salesforce.SalesforceBudget;
-import io.twoway.salesforce.SalesforceOutbound;
-import io.twoway.salesforce.SalesforcePoller;
+import io.twoway.sync.Integration;
 import io.twoway.reconcile.StripeEventsCatchup;
 import io.twoway.config.Roles;
 import io.twoway.stripe.DeadLetterStore;
 import io.twoway.stripe.SharedRateBudget;
-import io.twoway.stripe.SyncActivity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,19 +34,14 @@ public class OperationsStatus {
     private final DeadLetterStore deadLetters;
     private final ReconciliationStore reconciliations;
     private final StripeEventsCatchup catchup;
-    private final SyncActivity stripeActivity;
     private final TwowayProperties properties;
     private final SharedRateBudget stripeBudget;
     private final Roles roles;
-    private final SalesforceOutbound salesforceOutbound;
-    private final SalesforcePoller salesforcePoller;
-    private final SalesforceBudget salesforceBudget;
-    private final CircuitBreaker salesforceBreaker;
+    private final List<Integration> integrations;
 
     public OperationsStatus(Probes probes, KafkaStats kafka, CamelContext camel, CircuitBreaker stripeCircuitBreaker, DeadLetterStore deadLetters,
-                            ReconciliationStore reconciliations, StripeEventsCatchup catchup, SyncActivity stripeActivity, TwowayProperties properties,
-                            SharedRateBudget stripeRateBudget, Roles roles, SalesforceOutbound salesforceOutbound, SalesforcePoller salesforcePoller,
-                            SalesforceBudget salesforceBudget, CircuitBreaker salesforceCircuitBreaker) {
+                            ReconciliationStore reconciliations, StripeEventsCatchup catchup, TwowayProperties properties,
+                            SharedRateBudget stripeRateBudget, Roles roles, List<Integration> integrations) {
         this.probes = probes;
         this.kafka = kafka;
         this.camel = camel;
@@ -57,14 +49,10 @@ public class OperationsStatus {
         this.deadLetters = deadLetters;
         this.reconciliations = reconciliations;
         this.catchup = catchup;
-        this.stripeActivity = stripeActivity;
         this.properties = properties;
         this.stripeBudget = stripeRateBudget;
         this.roles = roles;
-        this.salesforceOutbound = salesforceOutbound;
-        this.salesforcePoller = salesforcePoller;
-        this.salesforceBudget = salesforceBudget;
-        this.salesforceBreaker = salesforceCircuitBreaker;
+        this.integrations = integrations;
     }
 
     public Map<String, Object> status() {
@@ -89,7 +77,7 @@ public class OperationsStatus {
         }
         status.put("consumer_lag", lag);
         status.put("dead_letters", Map.of("open", deadLetters.count(DeadLetterStore.OPEN, null), "total", deadLetters.count(null, null)));
-        status.put("breaker", breaker(breaker));
+        status.put("breaker", Integration.breaker(breaker));
         status.put("routes", routes());
         status.put("last_reconciliation", reconciliations.reports(0, 1).stream().findFirst().map(r -> {
             Map<String, Object> last = new LinkedHashMap<>(r);
@@ -100,33 +88,9 @@ public class OperationsStatus {
         return status;
     }
 
-    /** Every integration Twoway knows, enabled or not, with its breaker and recent activity. */
+    /** Every integration Twoway knows, enabled or not, with its breaker, budget and recent activity. */
     public List<Map<String, Object>> integrations() {
-        Map<String, Object> stripe = new LinkedHashMap<>();
-        stripe.put("name", "stripe");
-        stripe.put("enabled", properties.stripe().enabled());
-        stripe.put("route", "stripe-customer-sync");
-        stripe.put("consumer_group", kafka.syncGroup());
-        stripe.put("breaker", breaker(breaker));
-        stripe.put("rate_limit_per_second", properties.stripe().rateLimit());
-        // the account's budget, shared by the instances that send now; each instance's share and lease
-        Map<String, Object> budget = new LinkedHashMap<>();
-        budget.put("this_instance_per_second", stripeBudget.share());
-        budget.put("sharing_instances", stripeBudget.sharingMembers());
-        budget.put("members", stripeBudget.members());
-        stripe.put("rate_budget", budget);
-        stripe.putAll(stripeActivity.toJson());
-        Map<String, Object> salesforce = new LinkedHashMap<>();
-        salesforce.put("name", "salesforce");
-        salesforce.put("enabled", properties.salesforce().enabled());
-        salesforce.put("routes", List.of("salesforce-customer-stage", "salesforce-outbound-send", "salesforce-poll"));
-        salesforce.put("consumer_group", properties.salesforce().consumerGroup());
-        salesforce.put("dlq_topic", properties.salesforce().dlqTopic());
-        salesforce.put("breaker", breaker(salesforceBreaker));
-        salesforce.put("api_budget", salesforceBudget.snapshot());
-        salesforce.put("outbound", salesforceOutbound.backlog());
-        salesforce.put("inbound", salesforcePoller.snapshot());
-        return List.of(stripe, salesforce);
+        return integrations.stream().map(Integration::status).toList();
     }
 
     private void kafkaLag(Map<String, Object> lag) throws Exception {
@@ -134,14 +98,6 @@ public class OperationsStatus {
             Map<?, ?> g = (Map<?, ?>) group;
             lag.put(String.valueOf(g.get("group")), g.get("lag"));
         }
-    }
-
-    private static Map<String, Object> breaker(CircuitBreaker breaker) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("state", breaker.getState().name().toLowerCase(Locale.ROOT));
-        json.put("failure_rate", breaker.getMetrics().getFailureRate());
-        json.put("not_permitted_calls", breaker.getMetrics().getNumberOfNotPermittedCalls());
-        return json;
     }
 
     /** Each route: its state, and its exchange counts where JMX statistics are on (in flight always). */
