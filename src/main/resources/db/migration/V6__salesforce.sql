@@ -34,3 +34,9 @@ create table integration_cursors (
 
 -- Inward: finds the local customer of a remote record by its id in the other system.
 create index sync_state_external_idx on sync_state (system, external_id);
+
+-- Reconciliation reports name their integration; one run at a time per integration. For a Salesforce report, a
+-- mismatch's stripe_customer_id holds the Contact Id.
+alter table reconciliation_reports add column system varchar(32) not null default 'stripe';
+drop index reconciliation_reports_running_uq;
+create unique index reconciliation_reports_running_uq on reconciliation_reports (system) where status = 'running';

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Repository;
 public class ReconciliationStore {
 
     private static final String REPORT_COLUMNS = """
-            id, status, trigger, requested_by, scheduled_for, auto_resolve, dry_run, source_of_truth, progress::text as progress,
+            id, system, status, trigger, requested_by, scheduled_for, auto_resolve, dry_run, source_of_truth, progress::text as progress,
             counts::text as counts, error, started_at, heartbeat_at, finished_at""";
     private static final String MISMATCH_COLUMNS = """
             id, report_id, customer_id, stripe_customer_id, kind, field, local_value, remote_value, local_version, action, direction,
@@ -43,24 +43,31 @@ public class ReconciliationStore {
      */
     public long start(String trigger, String requestedBy, Instant scheduledFor, boolean autoResolve, boolean dryRun, String sourceOfTruth,
                       long abandonAfterSeconds) {
+        return start(SyncLedger.SYSTEM, trigger, requestedBy, scheduledFor, autoResolve, dryRun, sourceOfTruth, abandonAfterSeconds);
+    }
+
+    /** The same for that integration's reconciliation: one run at a time per integration. */
+    public long start(String system, String trigger, String requestedBy, Instant scheduledFor, boolean autoResolve, boolean dryRun,
+                      String sourceOfTruth, long abandonAfterSeconds) {
         jdbc.update("""
                 update reconciliation_reports set status = 'abandoned', finished_at = now(),
                     error = 'its instance stopped reporting progress at ' || heartbeat_at
-                where status = 'running' and heartbeat_at < now() - make_interval(secs => ?)
-                """, (double) abandonAfterSeconds);
+                where status = 'running' and system = ? and heartbeat_at < now() - make_interval(secs => ?)
+                """, system, (double) abandonAfterSeconds);
         try {
             return jdbc.queryForObject("""
-                    insert into reconciliation_reports (status, trigger, requested_by, scheduled_for, auto_resolve, dry_run, source_of_truth)
-                    values ('running', ?, ?, ?, ?, ?, ?) returning id
-                    """, Long.class, trigger, requestedBy, scheduledFor == null ? null : scheduledFor.atOffset(ZoneOffset.UTC), autoResolve, dryRun,
+                    insert into reconciliation_reports (system, status, trigger, requested_by, scheduled_for, auto_resolve, dry_run, source_of_truth)
+                    values (?, 'running', ?, ?, ?, ?, ?, ?) returning id
+                    """, Long.class, system, trigger, requestedBy, scheduledFor == null ? null : scheduledFor.atOffset(ZoneOffset.UTC), autoResolve, dryRun,
                     sourceOfTruth);
         } catch (DuplicateKeyException e) {
-            throw new RunInProgress("Reconciliation", running().orElse(0L));
+            throw new RunInProgress("Reconciliation", running(system).orElse(0L));
         }
     }
 
-    public Optional<Long> running() {
-        return jdbc.queryForList("select id from reconciliation_reports where status = 'running'", Long.class).stream().findFirst();
+    public Optional<Long> running(String system) {
+        return jdbc.queryForList("select id from reconciliation_reports where status = 'running' and system = ?", Long.class, system)
+                .stream().findFirst();
     }
 
     /** Writes the progress of a running report (its heartbeat); false when the report is not running any more. */
@@ -90,7 +97,7 @@ public class ReconciliationStore {
 
     /** The last run that finished, for the catch-up's gap: a completed full run closes it. */
     public Optional<OffsetDateTime> lastCompletedStart() {
-        return jdbc.queryForList("select max(started_at) from reconciliation_reports where status = 'completed' and not dry_run",
+        return jdbc.queryForList("select max(started_at) from reconciliation_reports where status = 'completed' and not dry_run and system = 'stripe'",
                 OffsetDateTime.class).stream().filter(Objects::nonNull).findFirst();
     }
 
@@ -220,6 +227,7 @@ public class ReconciliationStore {
     private Map<String, Object> mapReport(ResultSet rs, int n) throws SQLException {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", rs.getLong("id"));
+        row.put("system", rs.getString("system"));
         row.put("status", rs.getString("status"));
         row.put("trigger", rs.getString("trigger"));
         row.put("requested_by", rs.getString("requested_by"));

@@ -13,7 +13,11 @@ import io.twoway.sync.InwardMerge;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import io.twoway.reconcile.ReconciliationStore;
+import io.twoway.reconcile.RunInProgress;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -69,6 +73,28 @@ public class SalesforceConfig {
     SalesforcePoller salesforcePoller(SalesforceClient salesforceClient, SalesforceBudget salesforceBudget, WebhookInbox inbox, JdbcTemplate jdbc,
                                       ObjectMapper json, MeterRegistry meters, TwowayProperties properties) {
         return new SalesforcePoller(salesforceClient, salesforceBudget, inbox, jdbc, json, meters, Clock.systemUTC(), properties);
+    }
+
+    /** A gap in the deleted-records window starts a reconciliation of Salesforce (unless one runs already). */
+    @Bean
+    SalesforceReconciler salesforceReconciler(SalesforceClient salesforceClient, SalesforceOutbound salesforceOutbound, SalesforcePoller salesforcePoller,
+                                              WebhookInbox inbox, ReconciliationStore store, JdbcTemplate jdbc, ObjectMapper json,
+                                              TwowayProperties properties, CamelContext camel) {
+        SalesforceReconciler reconciler = new SalesforceReconciler(salesforceClient, salesforceOutbound, inbox, store, jdbc, json, properties);
+        ProducerTemplate producer = camel.createProducerTemplate();
+        salesforcePoller.onGap(since -> {
+            try {
+                producer.sendBodyAndHeader("direct:salesforce-reconcile-start", null, SalesforceReconciler.REPORT_HEADER, reconciler.start("gap", "poller"));
+            } catch (RunInProgress running) {
+                LoggerFactory.getLogger(SalesforceReconciler.class).info("Deletes gap: a Salesforce reconciliation runs already ({})", running.getMessage());
+            }
+        });
+        return reconciler;
+    }
+
+    @Bean
+    SalesforceApi salesforceApi(SalesforceReconciler salesforceReconciler, ReconciliationStore store, TwowayProperties properties) {
+        return new SalesforceApi(salesforceReconciler, store, properties);
     }
 
     @Bean

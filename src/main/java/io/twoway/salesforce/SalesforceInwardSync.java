@@ -1,6 +1,8 @@
 package io.twoway.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twoway.conflict.Conflict;
 import io.twoway.customer.Customer;
 import io.twoway.customer.CustomerEvents;
@@ -119,6 +121,16 @@ public class SalesforceInwardSync implements WebhookApplier {
         }
         return Outcome.of(notes.isEmpty() ? Outcome.APPLIED : Outcome.CONFLICT,
                 "customer " + created.id() + " created from Salesforce" + (notes.isEmpty() ? "" : "; " + notes.get(0)));
+    }
+
+    /** An inbox event in the shape the inbox stores ({@code id}, {@code type}, {@code created}, {@code data.object}). */
+    public static JsonNode inboxEvent(ObjectMapper json, String id, String type, Instant at, JsonNode record) {
+        ObjectNode event = json.createObjectNode().put("id", id).put("type", type).put("created", at.toEpochMilli());
+        ObjectNode object = record.deepCopy();
+        // the inbox keys its per-object lock on data.object.id
+        object.put("id", record.path("Id").asText());
+        event.putObject("data").set("object", object);
+        return event;
     }
 
     private static RemoteCustomer remote(InboxEvent event, JsonNode object) {

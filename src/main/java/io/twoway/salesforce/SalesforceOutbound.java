@@ -287,6 +287,35 @@ public class SalesforceOutbound {
         return settled;
     }
 
+    /**
+     * Reconciliation: stages the customer's current state to be sent again, as if Salesforce held no version of it;
+     * {@code contactId} is the Contact it is known by now (null: none, so the upsert by external id creates one).
+     */
+    public void restage(long customerId, String contactId) {
+        tx.executeWithoutResult(status -> {
+            Map<String, Object> customer = jdbc.queryForMap("select id, name, email, is_active, version from customers where id = ?", customerId);
+            long version = ((Number) customer.get("version")).longValue();
+            Map<String, Object> payload = new LinkedHashMap<>(customer);
+            payload.remove("is_active");
+            payload.put("origin", CustomerEvents.ORIGIN_RECONCILE);
+            String type = Boolean.TRUE.equals(customer.get("is_active")) ? CustomerEvents.UPDATED : CustomerEvents.DELETED;
+            String eventId = "reconcile-" + java.util.UUID.randomUUID();
+            jdbc.update("""
+                    insert into sync_state (customer_id, system, external_id, applied_version) values (?, ?, ?, ?)
+                    on conflict (customer_id, system) do update set external_id = excluded.external_id,
+                        applied_version = least(sync_state.applied_version, excluded.applied_version)
+                    """, customerId, SYSTEM, contactId, version - 1);
+            jdbc.update("""
+                    insert into integration_outbound (system, customer_id, version, event_id, event_type, payload, headers)
+                    values (?, ?, ?, ?, ?, ?, ?::jsonb)
+                    on conflict (system, customer_id) do update set version = excluded.version, event_id = excluded.event_id,
+                        event_type = excluded.event_type, payload = excluded.payload, headers = excluded.headers, attempts = 0,
+                        next_attempt_at = now(), last_error = null, enqueued_at = now()
+                    """, SYSTEM, customerId, version, eventId, type, write(payload),
+                    write(Map.of("eventId", eventId, "eventType", type, "correlationId", eventId)));
+        });
+    }
+
     /** What waits to be sent: staged changes, those waiting for a retry, and the oldest one's age. */
     public Map<String, Object> backlog() {
         return jdbc.queryForMap("""

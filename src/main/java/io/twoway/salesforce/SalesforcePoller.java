@@ -43,6 +43,7 @@ public class SalesforcePoller {
     private final Duration overlap;
     private volatile Instant lastRead;
     private volatile Instant deletesGapSince;
+    private java.util.function.Consumer<Instant> gapFound = since -> { };
 
     public SalesforcePoller(SalesforceClient client, SalesforceBudget budget, WebhookInbox inbox, JdbcTemplate jdbc, ObjectMapper json,
                             MeterRegistry meters, Clock clock, TwowayProperties properties) {
@@ -54,6 +55,11 @@ public class SalesforcePoller {
         this.meters = meters;
         this.clock = clock;
         this.overlap = Duration.ofSeconds(properties.salesforce().pollOverlapSeconds());
+    }
+
+    /** What to do when the deleted-records window no longer reaches the cursor: start a reconciliation. */
+    public void onGap(java.util.function.Consumer<Instant> action) {
+        this.gapFound = action;
     }
 
     /** One read of both feeds; the ids of the new pending inbox events, for the apply queue. Nothing while the budget is spent. */
@@ -88,7 +94,7 @@ public class SalesforcePoller {
             for (JsonNode record : page.records()) {
                 Instant modstamp = SalesforceTime.parse(record.path("SystemModstamp").asText());
                 String id = record.path("Id").asText();
-                events.add(event("sf_" + id + "_" + modstamp.toEpochMilli(), SalesforceInwardSync.CHANGED, modstamp, record));
+                events.add(SalesforceInwardSync.inboxEvent(json, "sf_" + id + "_" + modstamp.toEpochMilli(), SalesforceInwardSync.CHANGED, modstamp, record));
                 newest = modstamp.isAfter(newest) ? modstamp : newest;
             }
             fresh.addAll(inbox.storeAll(SalesforceOutbound.SYSTEM, events, type -> true));
@@ -107,7 +113,8 @@ public class SalesforcePoller {
                 deletesGapSince = since;
                 meters.counter("twoway.salesforce.deletes.gap").increment();
                 LOG.warn("Salesforce keeps deleted Contacts only since {}, and deletes were last read up to {}: deletes in between are lost to "
-                        + "polling; run a reconciliation", deleted.earliestDateAvailable(), since);
+                        + "polling; a reconciliation of Salesforce closes the gap", deleted.earliestDateAvailable(), since);
+                gapFound.accept(since);
             }
         } else {
             deletesGapSince = null;
@@ -115,18 +122,11 @@ public class SalesforcePoller {
         List<JsonNode> events = new ArrayList<>();
         for (Map.Entry<String, Instant> record : deleted.records()) {
             ObjectNode object = json.createObjectNode().put("Id", record.getKey()).put("IsDeleted", true);
-            events.add(event("sf_" + record.getKey() + "_deleted", SalesforceInwardSync.DELETED, record.getValue(), object));
+            events.add(SalesforceInwardSync.inboxEvent(json, "sf_" + record.getKey() + "_deleted", SalesforceInwardSync.DELETED, record.getValue(), object));
         }
         List<String> fresh = inbox.storeAll(SalesforceOutbound.SYSTEM, events, type -> true);
         move(DELETED, deleted.latestDateCovered() == null ? now : deleted.latestDateCovered());
         return fresh;
-    }
-
-    /** An inbox event in the shape the inbox stores ({@code id}, {@code type}, {@code created}, {@code data.object}). */
-    private JsonNode event(String id, String type, Instant at, JsonNode object) {
-        ObjectNode event = json.createObjectNode().put("id", id).put("type", type).put("created", at.toEpochMilli());
-        event.putObject("data").set("object", object);
-        return event;
     }
 
     /** The stored cursor; a first read starts now (Contacts that existed before come in through a reconciliation). */

@@ -109,18 +109,26 @@ public final class OperationsDocs {
     public record Integration(
             @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"stripe", "salesforce"}) String name,
             @Schema(requiredMode = RequiredMode.REQUIRED) boolean enabled,
-            @Schema(example = "stripe-customer-sync") String route,
+            @Schema(description = "Stripe: its outward route.", example = "stripe-customer-sync") String route,
+            @Schema(description = "Its routes.") List<String> routes,
             @Schema(example = "twoway-stripe-sync") String consumerGroup,
+            @Schema(description = "Its dead-letter topic.", example = "customer_events_dlq") String dlqTopic,
             Breaker breaker,
-            @Schema(description = "STRIPE_RATE_LIMIT.") Integer rateLimitPerSecond,
+            @Schema(description = "Stripe: STRIPE_RATE_LIMIT.") Integer rateLimitPerSecond,
+            @Schema(description = "Stripe: the account's per-second budget, split between the instances that send now "
+                    + "(this_instance_per_second, sharing_instances, members).") Map<String, Object> rateBudget,
+            @Schema(description = "Salesforce: the daily API budget (daily_budget, org_daily_limit, used, remaining, slowdown_at, "
+                    + "spacing_ms, state open | slowed | stopped, stopped_since).") Map<String, Object> apiBudget,
+            @Schema(description = "Salesforce: changes staged to send (staged, retrying, oldest_age_seconds).") Map<String, Object> outbound,
+            @Schema(description = "Salesforce: the inward poller (mode, last_read, cursor_modstamp, cursor_deleted, deletes_gap_since).")
+            Map<String, Object> inbound,
             @Schema(nullable = true, format = "date-time") String lastSuccessAt,
             @Schema(nullable = true, format = "date-time") String lastFailureAt,
             @Schema(nullable = true) String lastFailure,
             Long applied,
             Long failedAttempts,
             Long deadLettered,
-            @Schema(example = "this instance's start") String countedSince,
-            @Schema(description = "Why it is not available.") String note) {
+            @Schema(example = "this instance's start") String countedSince) {
     }
 
     @Schema(name = "IntegrationListEnvelope", description = "Success envelope with every integration.")

@@ -22,8 +22,10 @@ public final class ReconciliationDocs {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Report(
             @Schema(requiredMode = RequiredMode.REQUIRED, example = "12") long id,
+            @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"stripe", "salesforce"}, description = "The integration compared.") String system,
             @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"running", "completed", "failed", "abandoned"}) String status,
-            @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"schedule", "manual"}) String trigger,
+            @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = {"schedule", "manual", "gap"},
+                    description = "gap: Salesforce's deleted-records window no longer reached back to the poller's cursor.") String trigger,
             @Schema(nullable = true, description = "The X-Actor of a manual run, scheduler for a scheduled one.") String requestedBy,
             @Schema(nullable = true, format = "date-time") String scheduledFor,
             @Schema(requiredMode = RequiredMode.REQUIRED, description = "Whether repairs were applied as found.") boolean autoResolve,
@@ -40,7 +42,7 @@ public final class ReconciliationDocs {
     @Schema(name = "RunProgress", description = "How far a run has got.")
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RunProgress(
-            @Schema(allowableValues = {"listing_stripe", "comparing_local", "checking_stripe_only", "done"}) String phase,
+            @Schema(allowableValues = {"listing_stripe", "listing_salesforce", "comparing_local", "checking_stripe_only", "checking_salesforce_only", "done"}) String phase,
             long processed,
             @Schema(nullable = true) Long total,
             @Schema(description = "Whether total is still an estimate.") boolean totalEstimated,
