@@ -65,7 +65,19 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
             new Rule("API_TOKEN", "twoway.api.tokens", ConfigurationCheck::tokens,
                     "must be one or more comma-separated tokens of 16 to 256 characters (letters, digits, - _ . ~ + /)"),
             bool("ENABLE_METRICS", "management.prometheus.metrics.export.enabled"),
-            new Rule("STRIPE_API_BASE", "twoway.stripe.api-base", ConfigurationCheck::isHttpUrl, "must be an http(s) URL"));
+            new Rule("STRIPE_API_BASE", "twoway.stripe.api-base", ConfigurationCheck::isHttpUrl, "must be an http(s) URL"),
+            bool("SALESFORCE_INTEGRATION_ENABLED", "twoway.salesforce.enabled"),
+            new Rule("SALESFORCE_LOGIN_URL", "twoway.salesforce.login-url", ConfigurationCheck::isHttpUrl, "must be an http(s) URL"),
+            new Rule("SALESFORCE_API_VERSION", "twoway.salesforce.api-version", v -> v.matches("v\\d{2,3}\\.0"), "must look like v62.0"),
+            whole("SALESFORCE_DAILY_API_BUDGET", "twoway.salesforce.daily-api-budget", 1, 1_000_000_000),
+            whole("SALESFORCE_BUDGET_SLOWDOWN_PERCENT", "twoway.salesforce.budget-slowdown-percent", 1, 100),
+            whole("SALESFORCE_BUDGET_CHECK_SECONDS", "twoway.salesforce.budget-check-seconds", 1, 86_400),
+            whole("SALESFORCE_BATCH_SIZE", "twoway.salesforce.batch-size", 1, 200),
+            whole("SALESFORCE_SEND_INTERVAL_MS", "twoway.salesforce.send-interval-ms", 10, 3_600_000),
+            whole("SALESFORCE_POLL_INTERVAL_SECONDS", "twoway.salesforce.poll-interval-seconds", 1, 86_400),
+            whole("SALESFORCE_POLL_OVERLAP_SECONDS", "twoway.salesforce.poll-overlap-seconds", 0, 3_600),
+            new Rule("SALESFORCE_DELETE_MODE", "twoway.salesforce.delete-mode", v -> List.of("delete", "deactivate").contains(v),
+                    "must be delete or deactivate"));
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -81,6 +93,13 @@ public class ConfigurationCheck implements EnvironmentPostProcessor, Ordered {
         if (stripeEnabled && !(key.startsWith("sk_") || key.startsWith("rk_"))) {
             throw new InvalidConfigurationException("STRIPE_API_KEY", key.isEmpty() ? "''" : "'<hidden>'",
                     "must be a Stripe secret key (sk_test_…, sk_live_… or rk_…) while STRIPE_INTEGRATION_ENABLED is true");
+        }
+        boolean salesforceEnabled = Boolean.parseBoolean(environment.getProperty("twoway.salesforce.enabled", "false").trim());
+        for (String[] required : new String[][] {{"SALESFORCE_CLIENT_ID", "twoway.salesforce.client-id"}, {"SALESFORCE_CLIENT_SECRET", "twoway.salesforce.client-secret"}}) {
+            if (salesforceEnabled && environment.getProperty(required[1], "").isBlank()) {
+                throw new InvalidConfigurationException(required[0], "''", "must be set while SALESFORCE_INTEGRATION_ENABLED is true (the connected app's "
+                        + "OAuth client credentials)");
+            }
         }
         boolean authDisabled = Boolean.parseBoolean(environment.getProperty("twoway.api.auth-disabled", "false").trim());
         if (!authDisabled && environment.getProperty("twoway.api.tokens", "").isBlank()) {

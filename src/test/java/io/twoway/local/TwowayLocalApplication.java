@@ -1,6 +1,7 @@
 package io.twoway.local;
 
 import io.twoway.TwowayApplication;
+import io.twoway.salesforcesandbox.SalesforceSandbox;
 import io.twoway.testsupport.LocalInfrastructure;
 import java.util.List;
 import java.util.UUID;
@@ -29,19 +30,23 @@ public final class TwowayLocalApplication {
             System.setProperty("logging.level." + logger, "WARN");
         }
         int sandboxPort = Integer.parseInt(System.getenv().getOrDefault("SANDBOX_PORT", "12111"));
+        int salesforcePort = Integer.parseInt(System.getenv().getOrDefault("SALESFORCE_SANDBOX_PORT", "12112"));
         LocalInfrastructure infra;
         try {
-            infra = LocalInfrastructure.start(sandboxPort);
+            infra = LocalInfrastructure.start(sandboxPort, salesforcePort);
         } catch (RuntimeException e) {
             // the embedded broker's threads would keep the JVM alive: say what failed and leave
             System.err.println("Local run could not start: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")
-                    + ". Is another local run still up? SANDBOX_PORT chooses another sandbox port.");
+                    + ". Is another local run still up? SANDBOX_PORT and SALESFORCE_SANDBOX_PORT choose other sandbox ports.");
             System.exit(1);
             return;
         }
         // like Stripe's test mode: more than 25 requests/s are answered 429
         infra.stripe.rateLimit(25);
         infra.properties().forEach(System::setProperty);
+        // Salesforce too, polled every 2 s so that an edit made there shows quickly
+        setDefault("twoway.salesforce.enabled", "SALESFORCE_INTEGRATION_ENABLED", "true");
+        setDefault("twoway.salesforce.poll-interval-seconds", "SALESFORCE_POLL_INTERVAL_SECONDS", "2");
         // the sandbox's webhooks come back to this service, signed with a secret made for this run
         String webhookSecret = "whsec_local_" + UUID.randomUUID().toString().replace("-", "");
         System.setProperty("twoway.webhook.secret", webhookSecret);
@@ -69,6 +74,7 @@ public final class TwowayLocalApplication {
                   Kafka            {}
                   Stripe sandbox   {}   (API key {}, GET {}/v1/customers)
                   Webhooks         sandbox -> http://localhost:{}/webhooks/stripe (signed; controls at {}/_sandbox/webhooks)
+                  Salesforce       {}   (Contacts; polled every {} s; an admin's token: POST {}/services/oauth2/token with {}/{})
                   Conflicts        http://localhost:{}/admin/conflicts
                   Reconciliation   {} (POST /admin/reconciliation/run; reports at /admin/reconciliation/reports)
                   Backfill         POST /admin/backfill imports what Stripe held before; catch-up: /admin/catchup
@@ -80,10 +86,20 @@ public final class TwowayLocalApplication {
                   curl -s -X POST localhost:{}/customers -H "Authorization: Bearer $TWOWAY_TOKEN" -H 'Content-Type: application/json' -d '{"name":"Ada Lovelace","email":"ada@example.com"}'
                   curl -s -u {}: {}/v1/customers -d name="Grace Hopper" -d email=grace@example.com   # made in Stripe
                   curl -s -H "Authorization: Bearer $TWOWAY_TOKEN" localhost:{}/customers             # both, synced
+                  curl -s {}/_sandbox/contacts                                                     # and in Salesforce
                 """, port, port, token, infra.jdbcUrl == null ? System.getenv("DATABASE_URL") : infra.jdbcUrl,
                 infra.kafka.getBrokersAsString(), infra.stripe.baseUrl(), LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(),
-                port, infra.stripe.baseUrl(), port, schedule(context.getEnvironment()), port, managementPort, managementPort, token, port,
-                LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port);
+                port, infra.stripe.baseUrl(), infra.salesforce.baseUrl(), context.getEnvironment().getProperty("twoway.salesforce.poll-interval-seconds"),
+                infra.salesforce.baseUrl(), SalesforceSandbox.ADMIN_CLIENT_ID, SalesforceSandbox.ADMIN_CLIENT_SECRET,
+                port, schedule(context.getEnvironment()), port, managementPort, managementPort, token, port,
+                LocalInfrastructure.SANDBOX_API_KEY, infra.stripe.baseUrl(), port, infra.salesforce.baseUrl());
+    }
+
+    /** A setting the local run chooses, unless the environment variable (or a system property) chose already. */
+    private static void setDefault(String property, String variable, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, System.getenv().getOrDefault(variable, value));
+        }
     }
 
     private static String schedule(Environment env) {

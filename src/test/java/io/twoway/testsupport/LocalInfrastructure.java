@@ -1,5 +1,6 @@
 package io.twoway.testsupport;
 
+import io.twoway.salesforcesandbox.SalesforceSandbox;
 import io.twoway.sandbox.StripeSandbox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,7 +11,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Local run and tests: the real components Twoway needs, started in this JVM once: PostgreSQL (zonky, or the
- * server in {@code DATABASE_URL} when set), a single-node KRaft Kafka broker, and the Stripe sandbox.
+ * server in {@code DATABASE_URL} when set), a single-node KRaft Kafka broker, the Stripe sandbox and the Salesforce
+ * sandbox.
  */
 public final class LocalInfrastructure {
 
@@ -22,10 +24,11 @@ public final class LocalInfrastructure {
     public final String dbPassword;
     public final EmbeddedKafkaKraftBroker kafka;
     public final StripeSandbox stripe;
+    public final SalesforceSandbox salesforce;
     // stopped by zonky's own shutdown hook; the in-process broker and sandbox end with the JVM
     private final EmbeddedPostgres postgres;
 
-    private LocalInfrastructure(int sandboxPort) {
+    private LocalInfrastructure(int sandboxPort, int salesforcePort) {
         String external = System.getenv("DATABASE_URL");
         if (external != null && !external.isBlank()) {
             postgres = null;
@@ -45,17 +48,18 @@ public final class LocalInfrastructure {
         kafka = new EmbeddedKafkaKraftBroker(1, 3);
         kafka.afterPropertiesSet();
         stripe = StripeSandbox.start(sandboxPort);
+        salesforce = SalesforceSandbox.start(salesforcePort);
     }
 
-    public static synchronized LocalInfrastructure start(int sandboxPort) {
+    public static synchronized LocalInfrastructure start(int sandboxPort, int salesforcePort) {
         if (instance == null) {
-            instance = new LocalInfrastructure(sandboxPort);
+            instance = new LocalInfrastructure(sandboxPort, salesforcePort);
         }
         return instance;
     }
 
     public static LocalInfrastructure start() {
-        return start(0);
+        return start(0, 0);
     }
 
     /** The properties that point Twoway at these components. */
@@ -69,6 +73,9 @@ public final class LocalInfrastructure {
         p.put("twoway.kafka.bootstrap-servers", kafka.getBrokersAsString());
         p.put("twoway.stripe.api-base", stripe.baseUrl());
         p.put("twoway.stripe.api-key", SANDBOX_API_KEY);
+        p.put("twoway.salesforce.login-url", salesforce.baseUrl());
+        p.put("twoway.salesforce.client-id", SalesforceSandbox.CLIENT_ID);
+        p.put("twoway.salesforce.client-secret", SalesforceSandbox.CLIENT_SECRET);
         return p;
     }
 }
