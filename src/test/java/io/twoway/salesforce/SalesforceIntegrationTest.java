@@ -2,11 +2,11 @@ package io.twoway.salesforce;
 
 import static org.awaitility.Awaitility.await;
 
+import io.twoway.salesforcesandbox.Contact;
 import io.twoway.salesforcesandbox.Fault;
 import io.twoway.salesforcesandbox.SalesforceSandbox;
 import io.twoway.testsupport.IntegrationTest;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
@@ -54,12 +54,12 @@ abstract class SalesforceIntegrationTest extends IntegrationTest {
         return "sf-" + UUID.randomUUID() + "@example.com";
     }
 
-    /** The Contact that carries this local customer's id, once it exists. */
-    protected Optional<Map<String, Object>> contactOf(long customerId) {
-        return salesforce.contactByExternalId(Long.toString(customerId));
+    /** The live Contact that carries this local customer's id, once it exists. */
+    protected Optional<Contact> contactOf(long customerId) {
+        return salesforce.contactByExternalId(Long.toString(customerId)).filter(c -> !c.isDeleted());
     }
 
-    protected Map<String, Object> awaitContact(long customerId) {
+    protected Contact awaitContact(long customerId) {
         await().atMost(SYNC).until(() -> contactOf(customerId).isPresent());
         return contactOf(customerId).orElseThrow();
     }

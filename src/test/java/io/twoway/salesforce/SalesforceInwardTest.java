@@ -31,7 +31,7 @@ class SalesforceInwardTest extends SalesforceIntegrationTest {
     @Test
     void twowaysOwnWriteComesBackAsAnEchoAndChangesNothing() {
         long id = http().createCustomer("Echo Only", email());
-        String contactId = (String) awaitContact(id).get("Id");
+        String contactId = awaitContact(id).id();
         await().atMost(SYNC).until(() -> count("select count(*) from webhook_events where source = 'salesforce' and object_id = ? and status = 'echo'",
                 contactId) >= 1);
         assertThat(count("select version from customers where id = ?", id)).as("no local write").isEqualTo(1);
@@ -43,7 +43,7 @@ class SalesforceInwardTest extends SalesforceIntegrationTest {
     @Test
     void aLocalAndASalesforceEditOfTheSameFieldAreAConflict() throws Exception {
         long id = http().createCustomer("Conflict Base", email());
-        String contactId = (String) awaitContact(id).get("Id");
+        String contactId = awaitContact(id).id();
         await().atMost(SYNC).until(() -> appliedVersion(id) == 1);
         stopRoute("salesforce-outbound-send");
         http().put("/customers/" + id, "{\"name\":\"Local Edit\"}");

@@ -34,8 +34,8 @@ class SalesforceReconcileTest extends SalesforceIntegrationTest {
     void anEditAndADeleteThatPollingMissedAreRepaired() throws Exception {
         long edited = http().createCustomer("Missed Edit", email());
         long deleted = http().createCustomer("Missed Delete", email());
-        String editedContact = (String) awaitContact(edited).get("Id");
-        String deletedContact = (String) awaitContact(deleted).get("Id");
+        String editedContact = awaitContact(edited).id();
+        String deletedContact = awaitContact(deleted).id();
         await().atMost(SYNC).until(() -> appliedVersion(edited) == 1 && appliedVersion(deleted) == 1);
         skipPolling(() -> {
             salesforce.editAsAdmin(editedContact, Map.of("LastName", "Caught"));

@@ -46,7 +46,7 @@ class SalesforceRoundTripTest extends SalesforceIntegrationTest {
         var created = stripeApi().v1().customers().create(CustomerCreateParams.builder().setName("Stripe Origin").setEmail(email).build());
         await().atMost(SYNC).until(() -> count("select count(*) from customers where stripe_customer_id = ?", created.getId()) == 1);
         long id = count("select id from customers where stripe_customer_id = ?", created.getId());
-        String contactId = (String) awaitContact(id).get("Id");
+        String contactId = awaitContact(id).id();
         await().atMost(SYNC).until(() -> count("select count(*) from webhook_events where source = 'salesforce' and object_id = ? and status = 'echo'",
                 contactId) >= 1);
         awaitSettled(id);
