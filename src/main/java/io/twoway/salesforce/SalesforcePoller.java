@@ -107,6 +107,9 @@ public class SalesforcePoller {
     }
 
     private List<String> readDeletes(Instant since, Instant now) {
+        if (!since.minus(overlap).isBefore(now)) {
+            return List.of(); // the window has not opened yet
+        }
         SalesforceClient.Deleted deleted = client.deletedContacts(since.minus(overlap), now);
         if (deleted.earliestDateAvailable() != null && deleted.earliestDateAvailable().isAfter(since.minus(overlap))) {
             if (deletesGapSince == null) {

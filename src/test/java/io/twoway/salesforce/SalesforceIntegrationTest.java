@@ -21,6 +21,9 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {
         "twoway.salesforce.enabled=true",
+        // checked before the infrastructure's properties arrive, like the Stripe key
+        "twoway.salesforce.client-id=" + SalesforceSandbox.CLIENT_ID,
+        "twoway.salesforce.client-secret=" + SalesforceSandbox.CLIENT_SECRET,
         "twoway.salesforce.poll-interval-seconds=1",
         "twoway.salesforce.poll-overlap-seconds=2",
         "twoway.salesforce.send-interval-ms=100",

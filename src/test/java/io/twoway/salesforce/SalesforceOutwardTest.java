@@ -110,12 +110,10 @@ class SalesforceOutwardTest extends SalesforceIntegrationTest {
     }
 
     @Test
-    void aSpentBudgetStopsSendingAndLosesNothingThenResumes() throws Exception {
-        salesforce.setDailyLimit(100_000);
-        salesforce.setUsage(99_999);
-        long first = http().createCustomer("Budget Spent", email());
-        awaitContact(first);
-        // the answer said 100000/100000: the budget is spent (the test's budget is capped at the org's limit)
+    void aSpentBudgetStopsSendingAndLosesNothingThenResumes() {
+        // the org's limit reached: the next call (the poller's, or the sender's) is refused and the budget stops
+        salesforce.setUsage(100_000);
+        await().atMost(SYNC).until(() -> "stopped".equals(salesforceStatus().at("/api_budget/state").asText()));
         long id = http().createCustomer("Waits For Budget", email());
         await().atMost(SYNC).until(() -> count("select count(*) from integration_outbound where system = 'salesforce' and customer_id = ?", id) == 1);
         JsonNode status = salesforceStatus();
@@ -123,6 +121,8 @@ class SalesforceOutwardTest extends SalesforceIntegrationTest {
         assertThat(status.at("/outbound/staged").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(contactOf(id)).isEmpty();
         assertThat(count("select count(*) from dead_letters where consumer = 'salesforce-customer-sync' and customer_id = ?", id)).isZero();
+        assertThat(count("select attempts from integration_outbound where system = 'salesforce' and customer_id = ?", id))
+                .as("waiting for the budget is no failed attempt").isZero();
 
         salesforce.setUsage(10);
         awaitContact(id);

@@ -6,18 +6,30 @@ import static org.awaitility.Awaitility.await;
 import io.twoway.testsupport.Http;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Reconciliation of Salesforce: what polling missed (its cursor moved past it) is found and repaired. */
 class SalesforceReconcileTest extends SalesforceIntegrationTest {
 
-    /** Makes the poller skip what happens now, as if its cursors had been moved past it. */
+    private Instant skippedUntil = Instant.EPOCH;
+
+    /**
+     * Makes the poller skip what happens now, as if its cursors had been moved past it: past the change and the poll's
+     * overlap (2 s here).
+     */
     private void skipPolling(Runnable change) throws Exception {
         stopRoute("salesforce-poll");
         change.run();
-        String later = Instant.now().plusSeconds(5).toString();
-        jdbc.update("update integration_cursors set position = ? where system = 'salesforce'", later);
+        skippedUntil = Instant.now().plusSeconds(3);
+        jdbc.update("update integration_cursors set position = ? where system = 'salesforce'", skippedUntil.toString());
         camel.getRouteController().startRoute("salesforce-poll");
+    }
+
+    /** The next test's changes must not fall before a cursor moved into the future. */
+    @AfterEach
+    void cursorsBackInThePresent() {
+        await().atMost(SYNC).until(() -> Instant.now().isAfter(skippedUntil.plusSeconds(1)));
     }
 
     private long reconcile() {

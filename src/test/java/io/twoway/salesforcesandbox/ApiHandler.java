@@ -91,7 +91,7 @@ final class ApiHandler implements HttpHandler {
         requestLog.put(arrival, new RecordedRequest(at, method, path, Map.copyOf(query), callOptions,
                 token ? body.replaceAll("(client_secret=)[^&]*", "$1***") : body, status, answer.userId()));
         send(exchange, answer.response(), api ? usage.header() : null);
-        log.info("salesforce-sandbox {} {} -> {}", method, path, status);
+        log.debug("salesforce-sandbox {} {} -> {}", method, path, status);
     }
 
     List<RecordedRequest> requests() {
