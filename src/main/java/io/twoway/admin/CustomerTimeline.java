@@ -1,5 +1,6 @@
 package io.twoway.admin;
 
+import io.twoway.salesforce.SalesforceOutbound;
 import io.twoway.api.ApiException;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -60,10 +61,11 @@ public class CustomerTimeline {
             }
         }, String.valueOf(customerId), PER_SOURCE);
         jdbc.query("""
-                select event_id, event_id as idempotency_key, kafka_partition, kafka_offset, outcome, processed_at from processed_events
+                select consumer, event_id, event_id as idempotency_key, kafka_partition, kafka_offset, outcome, processed_at from processed_events
                 where customer_id = ? order by processed_at desc limit ?
                 """, rs -> {
-            entries.add(entry(rs.getObject("processed_at", OffsetDateTime.class), "stripe_call", rs.getString("outcome"),
+            String kind = SalesforceOutbound.CONSUMER.equals(rs.getString("consumer")) ? "salesforce_call" : "stripe_call";
+            entries.add(entry(rs.getObject("processed_at", OffsetDateTime.class), kind, rs.getString("outcome"),
                     row(rs, "event_id", "idempotency_key", "kafka_partition", "kafka_offset")));
         }, customerId, PER_SOURCE);
         jdbc.query("""
@@ -82,11 +84,11 @@ public class CustomerTimeline {
                     row(rs, "dead_letter_id", "action", "actor")));
         }, customerId, PER_SOURCE);
         jdbc.query("""
-                select id, type, created, status, outcome, received_at from webhook_events
+                select id, source, type, created, status, outcome, received_at from webhook_events
                 where object_id in (select stripe_customer_id from customers where id = ? union select external_id from sync_state where customer_id = ?)
                 order by received_at desc limit ?
                 """, rs -> {
-            entries.add(entry(rs.getObject("received_at", OffsetDateTime.class), "stripe_event",
+            entries.add(entry(rs.getObject("received_at", OffsetDateTime.class), rs.getString("source") + "_event",
                     rs.getString("type") + ": " + rs.getString("status") + (rs.getString("outcome") == null ? "" : " (" + rs.getString("outcome") + ")"),
                     row(rs, "id", "type", "created", "status")));
         }, customerId, customerId, PER_SOURCE);

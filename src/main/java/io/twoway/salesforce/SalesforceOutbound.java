@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -154,11 +155,7 @@ public class SalesforceOutbound {
         }
         int settled = 0;
         for (int batches = 0; batches < 20 && !budget.isStopped(); batches++) {
-            if (!breaker.tryAcquirePermission()) {
-                return settled;
-            }
-            long start = System.nanoTime();
-            Integer sent = tx.execute(status -> sendBatch(start));
+            Integer sent = tx.execute(status -> sendBatch());
             if (sent == null || sent < 0) {
                 return settled;
             }
@@ -167,8 +164,9 @@ public class SalesforceOutbound {
         return settled;
     }
 
+    /** A staged change with what Salesforce is agreed to hold, and the fields an open conflict holds back from it. */
     private record Row(long customerId, long version, String eventId, String eventType, String payload, Map<String, Object> headers,
-                       Integer partition, Long offset, int attempts, String externalId, long appliedVersion) {
+                       Integer partition, Long offset, int attempts, String externalId, long appliedVersion, Set<String> held) {
 
         CustomerSyncEvent event() {
             return CustomerSyncEvent.parse(eventId, eventType, payload);
@@ -176,16 +174,17 @@ public class SalesforceOutbound {
     }
 
     /** One batch in one transaction; -1 when there was nothing to send or the call must wait. */
-    private int sendBatch(long start) {
+    private int sendBatch() {
         List<Row> rows = jdbc.query("""
                 select o.customer_id, o.version, o.event_id, o.event_type, o.payload, o.headers, o.kafka_partition, o.kafka_offset, o.attempts,
-                       s.external_id, coalesce(s.applied_version, -1) as applied_version
+                       s.external_id, coalesce(s.applied_version, -1) as applied_version,
+                       array(select distinct jsonb_object_keys(c.fields) from conflicts c
+                             where c.customer_id = o.customer_id and c.system = o.system and c.status = 'open') as held
                 from integration_outbound o left join sync_state s on s.customer_id = o.customer_id and s.system = o.system
                 where o.system = ? and o.next_attempt_at <= now()
                 order by o.next_attempt_at, o.customer_id limit ? for update of o skip locked
                 """, this::row, SYSTEM, settings.batchSize());
         if (rows.isEmpty()) {
-            breaker.releasePermission();
             return -1;
         }
         List<Row> upserts = new ArrayList<>();
@@ -211,28 +210,35 @@ public class SalesforceOutbound {
             }
         }
         if (!upserts.isEmpty()) {
-            int done = call(upserts, () -> client.upsertContacts(upserts.stream().map(this::record).toList()), false, start);
+            int done = call(upserts, () -> client.upsertContacts(upserts.stream().map(this::record).toList()), false);
             if (done < 0) {
                 return settled > 0 ? settled : -1;
             }
             settled += done;
         }
         if (!updates.isEmpty()) {
-            int done = call(updates, () -> client.updateContacts(updates.stream().map(this::updateRecord).toList()), false, start);
+            int done = call(updates, () -> client.updateContacts(updates.stream().map(this::updateRecord).toList()), false);
             if (done < 0) {
                 return settled > 0 ? settled : -1;
             }
             settled += done;
         }
         if (!deletes.isEmpty()) {
-            int done = call(deletes, () -> client.deleteContacts(deletes.stream().map(Row::externalId).toList()), true, start);
+            int done = call(deletes, () -> client.deleteContacts(deletes.stream().map(Row::externalId).toList()), true);
             settled += Math.max(0, done);
         }
         return settled;
     }
 
-    /** One collections call for these rows, each settled by its own result; -1 when the call must wait for the budget. */
-    private int call(List<Row> rows, java.util.function.Supplier<List<SalesforceClient.RecordResult>> call, boolean delete, long start) {
+    /**
+     * One collections call for these rows, each settled by its own result; -1 when the call must wait (the budget is
+     * spent, or the breaker is open).
+     */
+    private int call(List<Row> rows, java.util.function.Supplier<List<SalesforceClient.RecordResult>> call, boolean delete) {
+        if (!breaker.tryAcquirePermission()) {
+            return -1;
+        }
+        long start = System.nanoTime();
         try {
             List<SalesforceClient.RecordResult> results = call.get();
             breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -325,10 +331,19 @@ public class SalesforceOutbound {
                 """, SYSTEM);
     }
 
+    /** The Contact's fields for this change, less those an open conflict holds back. */
     private Map<String, Object> record(Row row) {
         CustomerSyncEvent event = row.event();
         boolean active = !CustomerEvents.DELETED.equals(row.eventType());
-        return ContactMapper.upsertRecord(row.customerId(), event.name(), event.email(), active);
+        Map<String, Object> record = ContactMapper.upsertRecord(row.customerId(), event.name(), event.email(), active);
+        if (row.held().contains(CustomerEvents.NAME)) {
+            record.remove(ContactMapper.FIRST_NAME);
+            record.remove(ContactMapper.LAST_NAME);
+        }
+        if (row.held().contains(CustomerEvents.EMAIL)) {
+            record.remove(ContactMapper.EMAIL);
+        }
+        return record;
     }
 
     /** A Contact Salesforce knows by Id: updated by it, which also sets the external id on one imported from Salesforce. */
@@ -339,7 +354,7 @@ public class SalesforceOutbound {
         return record;
     }
 
-    /** Salesforce holds this version now: the agreed state moves (never backwards). */
+    /** Salesforce holds this version now: the agreed state moves (never backwards); a held field keeps its agreed value. */
     private void recordAgreed(Row row, String contactId, boolean deleted) {
         CustomerSyncEvent event = row.event();
         jdbc.update("""
@@ -347,9 +362,11 @@ public class SalesforceOutbound {
                 values (?, ?, ?, ?, ?, ?, ?, now())
                 on conflict (customer_id, system) do update set
                     external_id = coalesce(excluded.external_id, sync_state.external_id), applied_version = excluded.applied_version,
-                    name = excluded.name, email = excluded.email, deleted = excluded.deleted, synced_at = now()
+                    name = coalesce(excluded.name, sync_state.name), email = coalesce(excluded.email, sync_state.email),
+                    deleted = excluded.deleted, synced_at = now()
                 where sync_state.applied_version < excluded.applied_version
-                """, row.customerId(), SYSTEM, contactId, row.version(), event.name(), event.email(), deleted);
+                """, row.customerId(), SYSTEM, contactId, row.version(), row.held().contains(CustomerEvents.NAME) ? null : event.name(),
+                row.held().contains(CustomerEvents.EMAIL) ? null : event.email(), deleted);
     }
 
     private void settle(Row row, String contactId, String outcome) {
@@ -433,7 +450,8 @@ public class SalesforceOutbound {
         }
         return new Row(rs.getLong("customer_id"), rs.getLong("version"), rs.getString("event_id"), rs.getString("event_type"),
                 rs.getString("payload"), headers, (Integer) rs.getObject("kafka_partition"), (Long) rs.getObject("kafka_offset"),
-                rs.getInt("attempts"), rs.getString("external_id"), rs.getLong("applied_version"));
+                rs.getInt("attempts"), rs.getString("external_id"), rs.getLong("applied_version"),
+                Set.of((String[]) rs.getArray("held").getArray()));
     }
 
     private String write(Object value) {

@@ -61,7 +61,11 @@ public class SalesforceReconciler {
 
     /** Opens a report (one run at a time); throws {@link io.twoway.reconcile.RunInProgress} while one runs. */
     public long start(String trigger, String requestedBy) {
-        return store.start(SYSTEM, trigger, requestedBy, null, true, false, "newest", properties.reconciliation().abandonAfterSeconds());
+        return start(trigger, requestedBy, null);
+    }
+
+    private long start(String trigger, String requestedBy, Instant scheduledFor) {
+        return store.start(SYSTEM, trigger, requestedBy, scheduledFor, true, false, "newest", properties.reconciliation().abandonAfterSeconds());
     }
 
     /** The schedule's step: opens a report when Salesforce is enabled and none runs. */
@@ -70,7 +74,8 @@ public class SalesforceReconciler {
             return;
         }
         try {
-            exchange.getMessage().setHeader(REPORT_HEADER, start("schedule", "scheduler"));
+            java.util.Date fireTime = exchange.getMessage().getHeader("scheduledFireTime", java.util.Date.class);
+            exchange.getMessage().setHeader(REPORT_HEADER, start("schedule", "scheduler", fireTime == null ? null : fireTime.toInstant()));
         } catch (RuntimeException e) {
             LOG.warn("Scheduled Salesforce reconciliation skipped: {}", e.getMessage());
         }

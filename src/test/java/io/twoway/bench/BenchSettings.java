@@ -12,10 +12,11 @@ record BenchSettings(Set<String> parts, int events, int warmupEvents, int rounds
                      List<Integer> webhookRates, int webhookSeconds, int webhookWarmupSeconds,
                      Map<String, List<String>> coldVariants, int coldRate, int coldSeconds, List<String> serviceJvmOptions,
                      int warmupRate, int warmupSeconds, List<Integer> createRates, List<Integer> readRates, int stepSeconds,
-                     int budgetRestRate, int budgetSeconds, int stripeRateLimit, int reconcileCustomers, int reconcilePlanted) {
+                     int budgetRestRate, int budgetSeconds, int stripeRateLimit, int reconcileCustomers, int reconcilePlanted,
+                     int salesforceChanges) {
 
-    /** The parts {@code -Dbench.only=a,b} may name; unset runs service and relay (webhooks and reconcile are asked for by name). */
-    static final List<String> PARTS = List.of("service", "relay", "webhooks", "reconcile");
+    /** The parts {@code -Dbench.only=a,b} may name; unset runs service and relay (the others are asked for by name). */
+    static final List<String> PARTS = List.of("service", "relay", "webhooks", "reconcile", "salesforce");
 
     static BenchSettings fromSystemProperties() {
         String only = System.getProperty("bench.only", "").trim();
@@ -50,7 +51,8 @@ record BenchSettings(Set<String> parts, int events, int warmupEvents, int rounds
                 intProp("bench.budget.seconds", 40),
                 intProp("bench.stripe-rate-limit", 25),
                 intProp("bench.reconcile.customers", 100_000),
-                intProp("bench.reconcile.planted", 300));
+                intProp("bench.reconcile.planted", 300),
+                intProp("bench.salesforce.changes", 10_000));
     }
 
     boolean runs(String part) {

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Twoway benchmark (not a test); prints one table. Four parts; {@code -Dbench.only=service,relay,webhooks,reconcile}
+ * Twoway benchmark (not a test); prints one table. Five parts; {@code -Dbench.only=service,relay,webhooks,reconcile,salesforce}
  * picks some, and without it service and relay run:
  * <ul>
  *   <li>{@code service}: the service as a jar in its own JVM, an open-loop generator in another ({@link ServiceLoad}):
@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  *       with Twoway in this JVM;</li>
  *   <li>{@code webhooks}: open-loop webhook ingest, with Twoway in this JVM;</li>
  *   <li>{@code reconcile}: one full reconciliation run of the service jar over 100k customers on both sides, with
- *       planted mismatches, Stripe limited to 25 requests/s ({@link ReconcileLoad}).</li>
+ *       planted mismatches, Stripe limited to 25 requests/s ({@link ReconcileLoad});</li>
+ *   <li>{@code salesforce}: a backlog of 10,000 changes to Salesforce drained by the service jar: API calls per change
+ *       and drain time ({@link SalesforceBacklogLoad}).</li>
  * </ul>
- * PostgreSQL (zonky), the KRaft broker and the Stripe sandbox run as in the tests.
+ * PostgreSQL (zonky), the KRaft broker and the Stripe and Salesforce sandboxes run as in the tests.
  */
 public final class Benchmark {
 
@@ -73,6 +75,9 @@ public final class Benchmark {
         }
         if (settings.runs("reconcile")) {
             new ReconcileLoad(infra, settings, table).run();
+        }
+        if (settings.runs("salesforce")) {
+            new SalesforceBacklogLoad(infra, settings, table).run();
         }
     }
 

@@ -54,6 +54,12 @@ class SalesforceInwardTest extends SalesforceIntegrationTest {
         assertThat(conflict).containsEntry("type", "concurrent_edit").containsEntry("external_id", contactId);
         assertThat((String) conflict.get("fields")).contains("Local Edit").contains("Remote Edit").contains("Conflict Base");
         assertThat(http().get("/admin/conflicts?status=" + conflict.get("status")).body()).contains("\"system\":\"salesforce\"");
+
+        // the open conflict (strategy flag) holds the name back: the staged change goes out without it
+        camel.getRouteController().startRoute("salesforce-outbound-send");
+        await().atMost(SYNC).until(() -> count("select count(*) from integration_outbound where system = 'salesforce' and customer_id = ?", id) == 0);
+        assertThat(salesforce.contact(contactId).orElseThrow().get("FirstName")).isEqualTo("Remote");
+        assertThat(localName(id)).isEqualTo("Local Edit");
     }
 
     @Test

@@ -148,8 +148,8 @@ public final class OperationsDocs {
     @Schema(name = "TimelineEntry", description = "One thing that happened to the customer.")
     public record TimelineEntry(
             @Schema(requiredMode = RequiredMode.REQUIRED, format = "date-time") String at,
-            @Schema(requiredMode = RequiredMode.REQUIRED, description = "change, kafka, stripe_call, dead_letter, dead_letter_replay, "
-                    + "dead_letter_discard, stripe_event, conflict or reconciliation.", example = "change") String kind,
+            @Schema(requiredMode = RequiredMode.REQUIRED, description = "change, kafka, stripe_call, salesforce_call, dead_letter, "
+                    + "dead_letter_replay, dead_letter_discard, stripe_event, salesforce_event, conflict or reconciliation.", example = "change") String kind,
             @Schema(requiredMode = RequiredMode.REQUIRED, example = "customer.updated v2 from api") String summary,
             @Schema(requiredMode = RequiredMode.REQUIRED, description = "The ids and values behind the entry (event id, correlation id, Kafka "
                     + "partition and offset, ...).") Object details) {
