@@ -4,14 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twoway.config.TwowayProperties;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,15 +14,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
+import org.apache.camel.component.salesforce.internal.SalesforceSession;
 
 /**
- * The Salesforce REST API as Twoway uses it, over {@code java.net.http}. One session from the OAuth 2.0 client
- * credentials flow; an answer of 401 {@code INVALID_SESSION_ID} fetches a new token once and repeats the call. Every
- * call names the client ({@code Sforce-Call-Options: client=twoway}, which change events carry as their origin), goes
- * through the daily {@link SalesforceBudget} first, and reports the answer's {@code Sforce-Limit-Info} to it. Failures
- * are {@link SalesforceException}s that say whether to retry, wait or dead-letter.
+ * The Salesforce REST API as Twoway uses it, through Camel's Salesforce component ({@code salesforce:raw}): the
+ * component holds the session from the OAuth 2.0 client credentials flow ({@code camel.component.salesforce.*} in
+ * application.yaml, lazily, so that a disabled integration never logs in), and on an answer of 401
+ * {@code INVALID_SESSION_ID} it logs in again and repeats the call. Every call names the client
+ * ({@code Sforce-Call-Options: client=twoway}, which change events carry as their origin), goes through the daily
+ * {@link SalesforceBudget} first, and reports the answer's {@code Sforce-Limit-Info} to it. Failures are
+ * {@link SalesforceException}s that say whether to retry, wait or dead-letter. The raw operation, rather than the
+ * component's typed ones, because Twoway needs each collections record's own result and error code, SOQL pages as
+ * they come, and {@code getDeleted}, which the component has no operation for.
  */
 public class SalesforceClient {
 
@@ -37,7 +39,7 @@ public class SalesforceClient {
     public static final String EXTERNAL_ID = "Twoway_Customer_Id__c";
     private static final Pattern LIMIT_INFO = Pattern.compile("api-usage=(\\d+)/(\\d+)");
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final Logger LOG = LoggerFactory.getLogger(SalesforceClient.class);
+    private static final String ENDPOINT = "salesforce:raw?format=JSON";
 
     /** One record's outcome in a collections call, in request order. */
     public record RecordResult(String id, boolean success, boolean created, String errorCode, String message) {}
@@ -48,19 +50,19 @@ public class SalesforceClient {
     /** The deleted-records window: ids with their deletion times, and what the answer covered. */
     public record Deleted(List<Map.Entry<String, Instant>> records, Instant earliestDateAvailable, Instant latestDateCovered) {}
 
-    private record Session(String token, String instanceUrl, String userId) {}
-
     private final TwowayProperties.Salesforce settings;
     private final SalesforceBudget budget;
     private final ObjectMapper json;
-    private final HttpClient http;
-    private volatile Session session;
+    private final CamelContext camel;
+    private final ProducerTemplate producer;
+    private volatile String sessionUserId;
 
-    public SalesforceClient(TwowayProperties.Salesforce settings, SalesforceBudget budget, ObjectMapper json) {
+    public SalesforceClient(TwowayProperties.Salesforce settings, SalesforceBudget budget, ObjectMapper json, CamelContext camel) {
         this.settings = settings;
         this.budget = budget;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(settings.connectTimeoutMs())).build();
+        this.camel = camel;
+        this.producer = camel.createProducerTemplate();
     }
 
     /** The integration user: the configured one, or the user the session belongs to (its id URL's last segment). */
@@ -68,7 +70,15 @@ public class SalesforceClient {
         if (settings.integrationUserId() != null && !settings.integrationUserId().isBlank()) {
             return settings.integrationUserId();
         }
-        return session().userId();
+        if (sessionUserId == null) {
+            SalesforceSession session = camel.getComponent("salesforce", SalesforceComponent.class).getSession();
+            if (session.getId() == null) {
+                refreshLimits(); // the component logs in on its first call
+            }
+            String id = session.getId();
+            sessionUserId = id.substring(id.lastIndexOf('/') + 1);
+        }
+        return sessionUserId;
     }
 
     /** sObject Collections upsert by the external id field: up to 200 Contacts, each failing alone. */
@@ -131,102 +141,42 @@ public class SalesforceClient {
                 throw new SalesforceException(SalesforceException.Kind.RETRYABLE, null, 0, "interrupted", e);
             }
         }
-        Session current = session();
-        HttpResponse<String> answer = call(current, method, path, body);
-        if (answer.statusCode() == 401) {
-            LOG.info("Salesforce session expired ({}); logging in again and repeating the call", errorCode(answer));
-            renew(current);
-            answer = call(session(), method, path, body);
+        String fullPath = path.startsWith("/services/") ? path : "/services/data/" + settings.apiVersion() + path;
+        Exchange answer = producer.request(ENDPOINT, request -> {
+            request.getIn().setHeader(SalesforceEndpointConfig.RAW_METHOD, method);
+            request.getIn().setHeader(SalesforceEndpointConfig.RAW_PATH, fullPath);
+            request.getIn().setHeader("Sforce-Call-Options", CALL_OPTIONS);
+            request.getIn().setBody(body == null ? null : write(body));
+        });
+        String limitInfo = answer.getMessage().getHeader("Sforce-Limit-Info", String.class);
+        if (limitInfo != null) {
+            observeLimit(limitInfo);
         }
-        return read(answer);
-    }
-
-    private HttpResponse<String> call(Session current, String method, String path, Object body) {
-        String url = path.startsWith("/services/") ? current.instanceUrl() + path
-                : current.instanceUrl() + "/services/data/" + settings.apiVersion() + path;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(settings.readTimeoutMs()))
-                .header("Authorization", "Bearer " + current.token()).header("Sforce-Call-Options", CALL_OPTIONS)
-                .header("Accept", "application/json");
-        if (body != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(write(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        try {
-            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            answer.headers().firstValue("Sforce-Limit-Info").ifPresent(this::observeLimit);
-            return answer;
-        } catch (IOException e) {
-            throw new SalesforceException(SalesforceException.Kind.RETRYABLE, null, 0,
-                    "no answer from Salesforce to " + method + " " + path + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SalesforceException(SalesforceException.Kind.RETRYABLE, null, 0, "interrupted", e);
-        }
-    }
-
-    private JsonNode read(HttpResponse<String> answer) {
-        int status = answer.statusCode();
-        if (status >= 200 && status < 300) {
+        Exception failure = answer.getException();
+        if (failure == null) {
+            String text = answer.getMessage().getBody(String.class);
             try {
-                return answer.body() == null || answer.body().isBlank() ? json.createObjectNode() : json.readTree(answer.body());
+                return text == null || text.isBlank() ? json.createObjectNode() : json.readTree(text);
             } catch (JsonProcessingException e) {
-                throw new SalesforceException(SalesforceException.Kind.RETRYABLE, null, status, "Salesforce answered " + status + " with a body that is not JSON", e);
+                throw new SalesforceException(SalesforceException.Kind.RETRYABLE, null, 200, "Salesforce answered with a body that is not JSON", e);
             }
         }
-        String code = errorCode(answer);
-        SalesforceException.Kind kind = SalesforceException.kindOf(code, status);
-        if (kind == SalesforceException.Kind.BUDGET) {
-            budget.refused();
+        if (failure instanceof org.apache.camel.component.salesforce.api.SalesforceException refused && refused.getStatusCode() > 0) {
+            int status = refused.getStatusCode();
+            JsonNode error = firstError(refused);
+            String code = error.path("errorCode").asText(error.path("error").asText("HTTP_" + status));
+            // the component's own login failed (wrong credentials, a disabled app): a person must act; the records
+            // are not at fault and wait as in an outage
+            boolean login = error.path("message").asText("").startsWith("Login error");
+            SalesforceException.Kind kind = login ? SalesforceException.Kind.RETRYABLE : SalesforceException.kindOf(code, status);
+            if (kind == SalesforceException.Kind.BUDGET) {
+                budget.refused();
+            }
+            throw new SalesforceException(kind, code, status, "Salesforce answered " + status + " " + code + ": "
+                    + error.path("message").asText(error.path("error_description").asText("")), failure);
         }
-        throw new SalesforceException(kind, code, status, "Salesforce answered " + status + " " + code + ": " + errorMessage(answer), null);
-    }
-
-    private synchronized Session session() {
-        if (session == null) {
-            session = login();
-        }
-        return session;
-    }
-
-    /** Replaces the session unless another thread already did. */
-    private synchronized void renew(Session expired) {
-        if (session == expired) {
-            session = login();
-        }
-    }
-
-    private Session login() {
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.loginUrl() + "/services/oauth2/token"))
-                .timeout(Duration.ofMillis(settings.readTimeoutMs())).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<String> answer;
-        try {
-            answer = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new SalesforceException(SalesforceException.Kind.RETRYABLE, null, 0, "no answer from the Salesforce token endpoint: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SalesforceException(SalesforceException.Kind.RETRYABLE, null, 0, "interrupted", e);
-        }
-        JsonNode token;
-        try {
-            token = json.readTree(answer.body());
-        } catch (JsonProcessingException e) {
-            token = json.createObjectNode();
-        }
-        if (answer.statusCode() != 200 || !token.hasNonNull("access_token")) {
-            // wrong credentials need a person, not a dead letter: the records are not at fault and wait like in an outage
-            throw new SalesforceException(SalesforceException.Kind.RETRYABLE,
-                    token.path("error").asText("LOGIN_FAILED"), answer.statusCode(),
-                    "Salesforce login failed: " + answer.statusCode() + " " + token.path("error").asText() + " " + token.path("error_description").asText(), null);
-        }
-        String id = token.path("id").asText("");
-        String userId = id.contains("/") ? id.substring(id.lastIndexOf('/') + 1) : null;
-        LOG.info("Logged in to Salesforce at {} as user {}", token.path("instance_url").asText(), userId);
-        return new Session(token.get("access_token").asText(), token.path("instance_url").asText(settings.loginUrl()), userId);
+        throw new SalesforceException(SalesforceException.Kind.RETRYABLE, null, 0, "no answer from Salesforce to " + method + " " + path + ": "
+                + failure.getMessage(), failure);
     }
 
     private void observeLimit(String header) {
@@ -263,21 +213,17 @@ public class SalesforceClient {
         return new QueryPage(records, answer.path("done").asBoolean(true) ? null : answer.path("nextRecordsUrl").asText(null));
     }
 
-    private String errorCode(HttpResponse<String> answer) {
-        JsonNode first = firstError(answer);
-        return first.path("errorCode").asText(first.path("error").asText("HTTP_" + answer.statusCode()));
-    }
-
-    private String errorMessage(HttpResponse<String> answer) {
-        return firstError(answer).path("message").asText(answer.body());
-    }
-
-    private JsonNode firstError(HttpResponse<String> answer) {
+    /** The first error of a refusal: the raw operation's message is the answer's body ({@code [{"message","errorCode"}]}). */
+    private JsonNode firstError(org.apache.camel.component.salesforce.api.SalesforceException refused) {
+        if (refused.getErrors() != null && !refused.getErrors().isEmpty()) {
+            return json.createObjectNode().put("errorCode", refused.getErrors().get(0).getErrorCode())
+                    .put("message", refused.getErrors().get(0).getMessage());
+        }
         try {
-            JsonNode body = json.readTree(answer.body());
+            JsonNode body = json.readTree(refused.getMessage());
             return body.isArray() ? body.path(0) : body;
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            return json.createObjectNode();
+            return json.createObjectNode().put("message", refused.getMessage());
         }
     }
 

@@ -38,8 +38,8 @@ public class SalesforceConfig {
     }
 
     @Bean
-    SalesforceClient salesforceClient(TwowayProperties properties, SalesforceBudget salesforceBudget, ObjectMapper json) {
-        return new SalesforceClient(properties.salesforce(), salesforceBudget, json);
+    SalesforceClient salesforceClient(TwowayProperties properties, SalesforceBudget salesforceBudget, ObjectMapper json, CamelContext camel) {
+        return new SalesforceClient(properties.salesforce(), salesforceBudget, json, camel);
     }
 
     /** Opens after {@code failureThreshold} consecutive failed calls (5xx, no answer); a refused record is Salesforce up. */
