@@ -2,17 +2,15 @@ package io.twoway.salesforce;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
 import io.twoway.customer.CustomerRepository;
 import io.twoway.customer.CustomerService;
 import io.twoway.inbox.WebhookInbox;
 import io.twoway.stripe.SyncLedger;
+import io.twoway.sync.Breakers;
 import io.twoway.sync.InwardMerge;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Locale;
 import io.twoway.reconcile.ReconciliationStore;
 import io.twoway.reconcile.RunInProgress;
 import org.apache.camel.CamelContext;
@@ -45,21 +43,7 @@ public class SalesforceConfig {
     /** Opens after {@code failureThreshold} consecutive failed calls (5xx, no answer); a refused record is Salesforce up. */
     @Bean
     CircuitBreaker salesforceCircuitBreaker(TwowayProperties properties, MeterRegistry meters) {
-        TwowayProperties.Breaker breaker = properties.breaker();
-        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(breaker.failureThreshold())
-                .minimumNumberOfCalls(breaker.failureThreshold())
-                .failureRateThreshold(100)
-                .waitDurationInOpenState(Duration.ofMillis(Math.round(breaker.openSeconds() * 1000)))
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build();
-        CircuitBreaker circuitBreaker = CircuitBreaker.of("salesforce", config);
-        circuitBreaker.getEventPublisher().onStateTransition(e -> meters.counter("twoway.salesforce.breaker.transitions",
-                "from", e.getStateTransition().getFromState().name().toLowerCase(Locale.ROOT),
-                "to", e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT)).increment());
-        return circuitBreaker;
+        return Breakers.create("salesforce", properties.breaker(), meters, config -> config);
     }
 
     @Bean

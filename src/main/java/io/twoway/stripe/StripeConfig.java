@@ -2,12 +2,11 @@ package io.twoway.stripe;
 
 import com.stripe.StripeClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
+import io.twoway.sync.Breakers;
 import java.time.Duration;
-import java.util.Locale;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.ContextClosedEvent;
@@ -83,22 +82,8 @@ public class StripeConfig {
      */
     @Bean
     CircuitBreaker stripeCircuitBreaker(TwowayProperties properties, MeterRegistry meters) {
-        TwowayProperties.Breaker breaker = properties.breaker();
-        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(breaker.failureThreshold())
-                .minimumNumberOfCalls(breaker.failureThreshold())
-                .failureRateThreshold(100)
-                .waitDurationInOpenState(Duration.ofMillis(Math.round(breaker.openSeconds() * 1000)))
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+        return Breakers.create("stripe", properties.breaker(), meters, config -> config
                 .recordException(e -> e instanceof StripeSyncException.Transient && !(e instanceof StripeSyncException.RateLimited))
-                .ignoreException(e -> !(e instanceof StripeSyncException))
-                .build();
-        CircuitBreaker circuitBreaker = CircuitBreaker.of("stripe", config);
-        circuitBreaker.getEventPublisher().onStateTransition(e -> meters.counter("twoway.stripe.breaker.transitions",
-                "from", e.getStateTransition().getFromState().name().toLowerCase(Locale.ROOT),
-                "to", e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT)).increment());
-        return circuitBreaker;
+                .ignoreException(e -> !(e instanceof StripeSyncException)));
     }
 }
