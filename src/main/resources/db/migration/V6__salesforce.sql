@@ -1,7 +1,8 @@
 -- Salesforce, the second integration.
 
 -- Outward: the newest change of each customer waiting for the batch sender, one row per integration and customer (a
--- newer change replaces an older one, so a backlog of edits costs one record in one batch). The row keeps the Kafka
+-- newer change replaces an older one, so a backlog of edits costs one record in one batch; changed gathers the fields
+-- every change it replaced changed, and only those go to a record the other side has). The row keeps the Kafka
 -- message it came from (payload and headers) for the dead-letter topic. A row is deleted once its integration holds
 -- the change, or once it is dead-lettered.
 create table integration_outbound (
@@ -11,6 +12,7 @@ create table integration_outbound (
     event_id        varchar(255) not null,
     event_type      varchar(64)  not null,
     payload         text         not null,
+    changed         varchar(32)[] not null default '{name,email}',
     headers         jsonb        not null,
     kafka_partition int,
     kafka_offset    bigint,

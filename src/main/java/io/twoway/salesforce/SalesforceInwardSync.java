@@ -17,14 +17,19 @@ import io.twoway.stripe.SyncState;
 import io.twoway.sync.InwardMerge;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Inward sync: applies one Salesforce Contact change (read by {@link SalesforcePoller} into the inbox) to the local
  * catalog, in the inbox's transaction and under its per-Contact lock. A change whose {@code LastModifiedById} is the
- * integration user is Twoway's own write coming back: it confirms the agreed state and does nothing else. Otherwise
+ * integration user is Twoway's own write coming back: it confirms the agreed state and does nothing else, unless it
+ * carries a field Twoway did not write that differs from the agreed state (a person's edit made before that write, in
+ * the same poll window), which is applied like any remote change. Otherwise
  * the order guard drops a change older than the agreed remote state ({@code SystemModstamp}, in milliseconds), the
  * local customer is found (by the Contact's Id in {@code sync_state}, or by the local id in
  * {@code Twoway_Customer_Id__c}) or created, and the shared {@link InwardMerge} applies it with the same conflict
@@ -75,11 +80,24 @@ public class SalesforceInwardSync implements WebhookApplier {
         if (found.isEmpty()) {
             return Outcome.of(Outcome.ECHO, "Twoway's own write; Contact " + remote.id() + " not known locally");
         }
-        SyncState state = ledger.state(SYSTEM, found.get().id()).orElse(null);
+        Customer local = found.get();
+        SyncState state = ledger.state(SYSTEM, local.id()).orElse(null);
         if (state != null && state.remoteCreated() != null && remote.created() <= state.remoteCreated()) {
             return Outcome.of(Outcome.ECHO, "Twoway's own write; a newer Salesforce state is already agreed");
         }
-        ledger.recordRemote(SYSTEM, found.get().id(), remote, null);
+        // Twoway writes only the fields it changed: a field that differs from the agreed state was changed in Salesforce
+        // before that write, and polling sees both as one state
+        Set<String> agreed = new HashSet<>();
+        for (String field : CustomerEvents.SYNCED_FIELDS) {
+            if (state == null || Objects.equals(remote.field(field), state.field(field))) {
+                agreed.add(field);
+            }
+        }
+        if (agreed.size() < CustomerEvents.SYNCED_FIELDS.size() && local.active() && !remote.deleted()) {
+            return inward.merge(SYSTEM, local, state, remote, Instant.ofEpochMilli(remote.created()), agreed,
+                    " (carried by Twoway's own write)");
+        }
+        ledger.recordRemote(SYSTEM, local.id(), remote, null);
         return Outcome.of(Outcome.ECHO, "Twoway's own write; agreed state confirmed");
     }
 

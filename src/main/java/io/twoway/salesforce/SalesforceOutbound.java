@@ -100,22 +100,25 @@ public class SalesforceOutbound {
                 continue;
             }
             rows.add(new Object[] {SYSTEM, event.customerId(), event.version(), event.eventId(), event.eventType(), in.getBody(String.class),
-                    write(headersOf(record)), event.partition(), event.offset()});
+                    event.changed().toArray(String[]::new), write(headersOf(record)), event.partition(), event.offset()});
         }
         long backoff = 500;
         while (true) {
             try {
                 tx.executeWithoutResult(status -> {
                     jdbc.batchUpdate("""
-                            insert into integration_outbound (system, customer_id, version, event_id, event_type, payload, headers, kafka_partition, kafka_offset)
-                            select ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?
+                            insert into integration_outbound (system, customer_id, version, event_id, event_type, payload, changed, headers,
+                                                              kafka_partition, kafka_offset)
+                            select ?, ?, ?, ?, ?, ?, ?::varchar[], ?::jsonb, ?, ?
                             where not exists (select 1 from sync_state s where s.customer_id = ? and s.system = ? and s.applied_version >= ?)
                             on conflict (system, customer_id) do update set
                                 version = excluded.version, event_id = excluded.event_id, event_type = excluded.event_type, payload = excluded.payload,
+                                changed = array(select distinct unnest(integration_outbound.changed || excluded.changed)),
                                 headers = excluded.headers, kafka_partition = excluded.kafka_partition, kafka_offset = excluded.kafka_offset,
                                 attempts = 0, next_attempt_at = now(), last_error = null, enqueued_at = now()
                             where integration_outbound.version < excluded.version
-                            """, rows.stream().map(r -> new Object[] {r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[1], SYSTEM, r[2]}).toList());
+                            """, rows.stream().map(r -> new Object[] {r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[1], SYSTEM, r[2]})
+                            .toList());
                     for (CustomerSyncEvent event : ownOrigin) {
                         // Salesforce holds this change already: it came from there
                         jdbc.update("update sync_state set applied_version = ? where customer_id = ? and system = ? and applied_version < ?",
@@ -164,19 +167,35 @@ public class SalesforceOutbound {
         return settled;
     }
 
-    /** A staged change with what Salesforce is agreed to hold, and the fields an open conflict holds back from it. */
-    private record Row(long customerId, long version, String eventId, String eventType, String payload, Map<String, Object> headers,
-                       Integer partition, Long offset, int attempts, String externalId, long appliedVersion, Set<String> held) {
+    /**
+     * A staged change with what Salesforce is agreed to hold, the fields the changes it gathers changed, and the fields
+     * an open conflict holds back from it.
+     */
+    private record Row(long customerId, long version, String eventId, String eventType, String payload, Set<String> changed,
+                       Map<String, Object> headers, Integer partition, Long offset, int attempts, String externalId, long appliedVersion,
+                       Set<String> held) {
 
         CustomerSyncEvent event() {
             return CustomerSyncEvent.parse(eventId, eventType, payload);
+        }
+
+        /**
+         * The fields this change writes: all of them to a Contact Salesforce does not know yet; to one it knows, only
+         * those changed here (a field edited in Salesforce meanwhile is left to the poller, not overwritten); never
+         * one an open conflict holds.
+         */
+        Set<String> sent() {
+            Set<String> sent = new java.util.LinkedHashSet<>(externalId == null ? CustomerEvents.SYNCED_FIELDS : changed);
+            sent.removeAll(held);
+            return sent;
         }
     }
 
     /** One batch in one transaction; -1 when there was nothing to send or the call must wait. */
     private int sendBatch() {
         List<Row> rows = jdbc.query("""
-                select o.customer_id, o.version, o.event_id, o.event_type, o.payload, o.headers, o.kafka_partition, o.kafka_offset, o.attempts,
+                select o.customer_id, o.version, o.event_id, o.event_type, o.payload, o.changed, o.headers, o.kafka_partition, o.kafka_offset,
+                       o.attempts,
                        s.external_id, coalesce(s.applied_version, -1) as applied_version,
                        array(select distinct jsonb_object_keys(c.fields) from conflicts c
                              where c.customer_id = o.customer_id and c.system = o.system and c.status = 'open') as held
@@ -315,7 +334,7 @@ public class SalesforceOutbound {
                     insert into integration_outbound (system, customer_id, version, event_id, event_type, payload, headers)
                     values (?, ?, ?, ?, ?, ?, ?::jsonb)
                     on conflict (system, customer_id) do update set version = excluded.version, event_id = excluded.event_id,
-                        event_type = excluded.event_type, payload = excluded.payload, headers = excluded.headers, attempts = 0,
+                        event_type = excluded.event_type, payload = excluded.payload, changed = excluded.changed, headers = excluded.headers, attempts = 0,
                         next_attempt_at = now(), last_error = null, enqueued_at = now()
                     """, SYSTEM, customerId, version, eventId, type, write(payload),
                     write(Map.of("eventId", eventId, "eventType", type, "correlationId", eventId)));
@@ -331,16 +350,17 @@ public class SalesforceOutbound {
                 """, SYSTEM);
     }
 
-    /** The Contact's fields for this change, less those an open conflict holds back. */
+    /** The Contact's fields for this change: those it sends ({@link Row#sent}), the external id and the active flag. */
     private Map<String, Object> record(Row row) {
         CustomerSyncEvent event = row.event();
         boolean active = !CustomerEvents.DELETED.equals(row.eventType());
         Map<String, Object> record = ContactMapper.upsertRecord(row.customerId(), event.name(), event.email(), active);
-        if (row.held().contains(CustomerEvents.NAME)) {
+        Set<String> sent = row.sent();
+        if (!sent.contains(CustomerEvents.NAME)) {
             record.remove(ContactMapper.FIRST_NAME);
             record.remove(ContactMapper.LAST_NAME);
         }
-        if (row.held().contains(CustomerEvents.EMAIL)) {
+        if (!sent.contains(CustomerEvents.EMAIL)) {
             record.remove(ContactMapper.EMAIL);
         }
         return record;
@@ -354,7 +374,7 @@ public class SalesforceOutbound {
         return record;
     }
 
-    /** Salesforce holds this version now: the agreed state moves (never backwards); a held field keeps its agreed value. */
+    /** Salesforce holds this version now: the agreed state moves (never backwards); a field not sent keeps its agreed value. */
     private void recordAgreed(Row row, String contactId, boolean deleted) {
         CustomerSyncEvent event = row.event();
         jdbc.update("""
@@ -365,8 +385,8 @@ public class SalesforceOutbound {
                     name = coalesce(excluded.name, sync_state.name), email = coalesce(excluded.email, sync_state.email),
                     deleted = excluded.deleted, synced_at = now()
                 where sync_state.applied_version < excluded.applied_version
-                """, row.customerId(), SYSTEM, contactId, row.version(), row.held().contains(CustomerEvents.NAME) ? null : event.name(),
-                row.held().contains(CustomerEvents.EMAIL) ? null : event.email(), deleted);
+                """, row.customerId(), SYSTEM, contactId, row.version(), row.sent().contains(CustomerEvents.NAME) ? event.name() : null,
+                row.sent().contains(CustomerEvents.EMAIL) ? event.email() : null, deleted);
     }
 
     private void settle(Row row, String contactId, String outcome) {
@@ -449,7 +469,7 @@ public class SalesforceOutbound {
             headers = Map.of();
         }
         return new Row(rs.getLong("customer_id"), rs.getLong("version"), rs.getString("event_id"), rs.getString("event_type"),
-                rs.getString("payload"), headers, (Integer) rs.getObject("kafka_partition"), (Long) rs.getObject("kafka_offset"),
+                rs.getString("payload"), Set.of((String[]) rs.getArray("changed").getArray()), headers, (Integer) rs.getObject("kafka_partition"), (Long) rs.getObject("kafka_offset"),
                 rs.getInt("attempts"), rs.getString("external_id"), rs.getLong("applied_version"),
                 Set.of((String[]) rs.getArray("held").getArray()));
     }

@@ -63,6 +63,22 @@ class SalesforceInwardTest extends SalesforceIntegrationTest {
     }
 
     @Test
+    void aLocalChangeLeavesAFieldEditedInSalesforceMeanwhileAlone() throws Exception {
+        long id = http().createCustomer("Field Apart", email());
+        String contactId = awaitContact(id).id();
+        await().atMost(SYNC).until(() -> appliedVersion(id) == 1);
+        stopRoute("salesforce-poll");
+        String theirs = email();
+        salesforce.editAsAdmin(contactId, Map.of("Email", theirs));
+        http().put("/customers/" + id, "{\"name\":\"Field Renamed\"}");
+        await().atMost(SYNC).until(() -> "Renamed".equals(salesforce.contact(contactId).orElseThrow().get("LastName")));
+        assertThat(salesforce.contact(contactId).orElseThrow().get("Email")).as("the local change sent its name only").isEqualTo(theirs);
+        camel.getRouteController().startRoute("salesforce-poll");
+        await().atMost(SYNC).until(() -> theirs.equals(jdbc.queryForObject("select email from customers where id = ?", String.class, id)));
+        assertThat(localName(id)).isEqualTo("Field Renamed");
+    }
+
+    @Test
     void aStoppedPollerResumesFromItsStoredCursor() throws Exception {
         String before = salesforce.createAsAdmin(Map.of("LastName", "Before Stop", "Email", email()));
         awaitLocalOf(before);
