@@ -33,13 +33,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * consumer group of its own, in batches) keeps the newest change of each customer in {@code integration_outbound} and
  * only then commits the offsets; {@link #send} (the {@code salesforce-outbound-send} route) takes up to 200 due rows
  * and sends them in sObject Collections calls: an upsert by {@code Twoway_Customer_Id__c} for customers Salesforce
- * does not know yet (a retry or a replay finds the Contact it made), an update by Id for those it knows (which also
- * sets the external id on a Contact imported from Salesforce), and a delete. Each record is
- * settled by its own result: held by Salesforce (the agreed state moves, the row goes), retried with
- * exponential backoff (row lock, 5xx, no answer), or dead-lettered with Salesforce's error code (validation). A spent
- * budget or an open breaker sends nothing and keeps every row. The rows stay locked while their call runs, so several
- * instances send disjoint batches; a crash mid-call leaves the rows in place and the upsert by external id makes the
- * repeat harmless.
+ * does not know yet (a retry or a replay finds the Contact it made), an update by Id of the changed fields for those it
+ * knows (which also sets the external id on a Contact imported from Salesforce), and a delete. Each record is settled
+ * by its own result: held by Salesforce (the agreed state moves, the row goes), retried with exponential backoff (row
+ * lock, 5xx, no answer), or dead-lettered with Salesforce's error code (validation). A spent budget or an open breaker
+ * sends nothing and keeps every row. The rows stay locked while their call runs, so several instances send disjoint
+ * batches; a crash mid-call leaves the rows in place, and sending them again changes nothing more.
  */
 public class SalesforceOutbound {
 
