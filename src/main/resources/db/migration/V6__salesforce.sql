@@ -22,7 +22,8 @@ create table integration_outbound (
     enqueued_at     timestamptz  not null default now(),
     primary key (system, customer_id)
 );
-create index integration_outbound_due_idx on integration_outbound (system, next_attempt_at);
+-- the sender's claim reads it in this order, without a sort
+create index integration_outbound_due_idx on integration_outbound (system, next_attempt_at, customer_id);
 
 -- Inward polling: where each integration's change feed was read up to (for Salesforce: the newest SystemModstamp
 -- read, and the end of the last deleted-records window), so that a restart resumes with no gap.

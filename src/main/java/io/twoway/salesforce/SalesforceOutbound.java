@@ -192,16 +192,19 @@ public class SalesforceOutbound {
 
     /** One batch in one transaction; -1 when there was nothing to send or the call must wait. */
     private int sendBatch() {
+        // the claim locks the due rows in index order first; only those are joined with their agreed state and conflicts
         List<Row> rows = jdbc.query("""
+                with claimed as (
+                    select customer_id from integration_outbound where system = ? and next_attempt_at <= now()
+                    order by next_attempt_at, customer_id limit ? for update skip locked)
                 select o.customer_id, o.version, o.event_id, o.event_type, o.payload, o.changed, o.headers, o.kafka_partition, o.kafka_offset,
-                       o.attempts,
-                       s.external_id, coalesce(s.applied_version, -1) as applied_version,
+                       o.attempts, s.external_id, coalesce(s.applied_version, -1) as applied_version,
                        array(select distinct jsonb_object_keys(c.fields) from conflicts c
                              where c.customer_id = o.customer_id and c.system = o.system and c.status = 'open') as held
-                from integration_outbound o left join sync_state s on s.customer_id = o.customer_id and s.system = o.system
-                where o.system = ? and o.next_attempt_at <= now()
-                order by o.next_attempt_at, o.customer_id limit ? for update of o skip locked
-                """, this::row, SYSTEM, settings.batchSize());
+                from claimed k join integration_outbound o on o.system = ? and o.customer_id = k.customer_id
+                left join sync_state s on s.customer_id = o.customer_id and s.system = o.system
+                order by o.next_attempt_at, o.customer_id
+                """, this::row, SYSTEM, settings.batchSize(), SYSTEM);
         if (rows.isEmpty()) {
             return -1;
         }
