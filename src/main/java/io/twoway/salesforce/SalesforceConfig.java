@@ -5,7 +5,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.twoway.config.TwowayProperties;
 import io.twoway.customer.CustomerRepository;
-import io.twoway.customer.CustomerService;
 import io.twoway.inbox.WebhookInbox;
 import io.twoway.stripe.SyncLedger;
 import io.twoway.sync.Breakers;
@@ -82,8 +81,8 @@ public class SalesforceConfig {
     }
 
     @Bean
-    SalesforceInwardSync salesforceInwardSync(CustomerRepository customers, CustomerService catalog, SyncLedger ledger, InwardMerge inward,
+    SalesforceInwardSync salesforceInwardSync(CustomerRepository customers, SyncLedger ledger, InwardMerge inward,
                                               SalesforceClient salesforceClient) {
-        return new SalesforceInwardSync(customers, catalog, ledger, inward, salesforceClient);
+        return new SalesforceInwardSync(customers, ledger, inward, salesforceClient);
     }
 }

@@ -3,11 +3,9 @@ package io.twoway.salesforce;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.twoway.conflict.Conflict;
 import io.twoway.customer.Customer;
 import io.twoway.customer.CustomerEvents;
 import io.twoway.customer.CustomerRepository;
-import io.twoway.customer.CustomerService;
 import io.twoway.inbox.InboxEvent;
 import io.twoway.inbox.Outcome;
 import io.twoway.inbox.WebhookApplier;
@@ -16,9 +14,7 @@ import io.twoway.stripe.SyncLedger;
 import io.twoway.stripe.SyncState;
 import io.twoway.sync.InwardMerge;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,14 +38,12 @@ public class SalesforceInwardSync implements WebhookApplier {
     private static final String SYSTEM = SalesforceOutbound.SYSTEM;
 
     private final CustomerRepository customers;
-    private final CustomerService catalog;
     private final SyncLedger ledger;
     private final InwardMerge inward;
     private final SalesforceClient client;
 
-    public SalesforceInwardSync(CustomerRepository customers, CustomerService catalog, SyncLedger ledger, InwardMerge inward, SalesforceClient client) {
+    public SalesforceInwardSync(CustomerRepository customers, SyncLedger ledger, InwardMerge inward, SalesforceClient client) {
         this.customers = customers;
-        this.catalog = catalog;
         this.ledger = ledger;
         this.inward = inward;
         this.client = client;
@@ -75,7 +69,7 @@ public class SalesforceInwardSync implements WebhookApplier {
         }
         if (DELETED.equals(event.type()) || !client.integrationUserId().equals(object.path("LastModifiedById").asText())) {
             return found.map(local -> applyTo(local, remote)).orElseGet(() -> remote.deleted()
-                    ? Outcome.of(Outcome.NOOP, "Contact " + remote.id() + " is not known locally") : importContact(remote));
+                    ? Outcome.of(Outcome.NOOP, "Contact " + remote.id() + " is not known locally") : inward.importCustomer(SYSTEM, remote, null));
         }
         if (found.isEmpty()) {
             return Outcome.of(Outcome.ECHO, "Twoway's own write; Contact " + remote.id() + " not known locally");
@@ -113,32 +107,6 @@ public class SalesforceInwardSync implements WebhookApplier {
             }
         }
         return inward.applyTo(SYSTEM, local, state, remote, Instant.ofEpochMilli(remote.created()), "");
-    }
-
-    /** A Contact made in Salesforce: a new local customer (by the Contact's Id; the next outward write sets the external id). */
-    private Outcome importContact(RemoteCustomer remote) {
-        if (remote.email() == null || remote.email().isBlank()) {
-            return Outcome.of(Outcome.SKIPPED, "Contact " + remote.id() + " has no email, which the local catalog requires");
-        }
-        String email = remote.email();
-        List<String> notes = new ArrayList<>();
-        Optional<Long> holder = customers.activeEmailHolder(email, -1);
-        if (holder.isPresent()) {
-            InwardMerge.Collision collision = inward.settleEmailCollision(SYSTEM, null, remote,
-                    Map.of(CustomerEvents.EMAIL, Conflict.sides(null, email, null)), holder.get(), notes);
-            if (collision.renamed() == null) {
-                return Outcome.of(Outcome.CONFLICT, "not imported: " + notes.get(0));
-            }
-            email = collision.renamed();
-        }
-        String name = remote.name() == null || remote.name().isBlank() ? remote.email() : remote.name();
-        Customer created = catalog.importLinked(name, email, null, SYSTEM, remote.eventId());
-        ledger.recordRemote(SYSTEM, created.id(), remote, created.version());
-        if (!email.equals(remote.email())) {
-            catalog.push(created.id(), List.of(CustomerEvents.EMAIL), CustomerEvents.ORIGIN_CONFLICT, remote.eventId());
-        }
-        return Outcome.of(notes.isEmpty() ? Outcome.APPLIED : Outcome.CONFLICT,
-                "customer " + created.id() + " created from Salesforce" + (notes.isEmpty() ? "" : "; " + notes.get(0)));
     }
 
     /** An inbox event in the shape the inbox stores ({@code id}, {@code type}, {@code created}, {@code data.object}). */

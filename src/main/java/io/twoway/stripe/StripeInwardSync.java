@@ -1,21 +1,17 @@
 package io.twoway.stripe;
 
-import io.twoway.conflict.Conflict;
 import io.twoway.conflict.ConflictPolicy;
 import io.twoway.conflict.ConflictStore;
 import io.twoway.customer.Customer;
 import io.twoway.customer.CustomerEvents;
 import io.twoway.customer.CustomerRepository;
-import io.twoway.customer.CustomerService;
 import io.twoway.inbox.InboxEvent;
 import io.twoway.inbox.Outcome;
 import io.twoway.inbox.WebhookApplier;
 import io.twoway.sync.InwardMerge;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,14 +34,12 @@ public class StripeInwardSync implements WebhookApplier {
     private static final String SYSTEM = SyncLedger.SYSTEM;
 
     private final CustomerRepository customers;
-    private final CustomerService catalog;
     private final SyncLedger ledger;
     private final InwardMerge inward;
     private final StripeGateway stripe;
 
-    public StripeInwardSync(CustomerRepository customers, CustomerService catalog, SyncLedger ledger, InwardMerge inward, StripeGateway stripe) {
+    public StripeInwardSync(CustomerRepository customers, SyncLedger ledger, InwardMerge inward, StripeGateway stripe) {
         this.customers = customers;
-        this.catalog = catalog;
         this.ledger = ledger;
         this.inward = inward;
         this.stripe = stripe;
@@ -87,7 +81,7 @@ public class StripeInwardSync implements WebhookApplier {
             found = customers.lockActiveUnlinkedByEmail(remote.email()).filter(c -> ledger.state(c.id()).isEmpty()).map(c -> link(c, remote.id()));
         }
         if (found.isEmpty()) {
-            return remote.deleted() ? Outcome.of(Outcome.NOOP, "customer " + remote.id() + " is not known locally") : importCustomer(remote);
+            return remote.deleted() ? Outcome.of(Outcome.NOOP, "customer " + remote.id() + " is not known locally") : inward.importCustomer(SYSTEM, remote, remote.id());
         }
         Customer local = found.get();
         SyncState state = ledger.state(local.id()).orElse(null);
@@ -143,31 +137,6 @@ public class StripeInwardSync implements WebhookApplier {
         }
         ledger.recordRemote(SYSTEM, local.id(), remote, null);
         return Outcome.of(Outcome.ECHO, what + "; agreed state confirmed");
-    }
-
-    private Outcome importCustomer(RemoteCustomer remote) {
-        if (remote.email() == null || remote.email().isBlank()) {
-            return Outcome.of(Outcome.SKIPPED, "Stripe customer " + remote.id() + " has no email, which the local catalog requires");
-        }
-        String name = remote.name() == null || remote.name().isBlank() ? remote.email() : remote.name();
-        String email = remote.email();
-        List<String> notes = new ArrayList<>();
-        Optional<Long> holder = customers.activeEmailHolder(email, -1);
-        if (holder.isPresent()) {
-            InwardMerge.Collision collision = inward.settleEmailCollision(SYSTEM, null, remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(null, email, null)),
-                    holder.get(), notes);
-            if (collision.renamed() == null) {
-                return Outcome.of(Outcome.CONFLICT, "not imported: " + notes.get(0));
-            }
-            email = collision.renamed();
-        }
-        Customer created = catalog.importLinked(name, email, remote.id(), CustomerEvents.ORIGIN_STRIPE, remote.eventId());
-        ledger.recordRemote(SYSTEM, created.id(), remote, created.version());
-        if (!email.equals(remote.email())) {
-            catalog.push(created.id(), List.of(CustomerEvents.EMAIL), CustomerEvents.ORIGIN_CONFLICT, remote.eventId());
-        }
-        return Outcome.of(notes.isEmpty() ? Outcome.APPLIED : Outcome.CONFLICT,
-                "customer " + created.id() + " created from Stripe" + (notes.isEmpty() ? "" : "; " + notes.get(0)));
     }
 
     private Customer link(Customer customer, String stripeId) {

@@ -204,6 +204,36 @@ public class InwardMerge {
         };
     }
 
+    /**
+     * A remote customer no local one stands for: a new local customer of origin {@code system}, agreed with the remote
+     * state (an email another active customer holds is a collision, settled by the strategy). {@code stripeCustomerId}
+     * links it to Stripe at once (null for other integrations, which link through their agreed state).
+     */
+    public Outcome importCustomer(String system, RemoteCustomer remote, String stripeCustomerId) {
+        if (remote.email() == null || remote.email().isBlank()) {
+            return Outcome.of(Outcome.SKIPPED, name(system) + " record " + remote.id() + " has no email, which the local catalog requires");
+        }
+        String email = remote.email();
+        List<String> notes = new ArrayList<>();
+        Optional<Long> holder = customers.activeEmailHolder(email, -1);
+        if (holder.isPresent()) {
+            Collision collision = settleEmailCollision(system, null, remote, Map.of(CustomerEvents.EMAIL, Conflict.sides(null, email, null)),
+                    holder.get(), notes);
+            if (collision.renamed() == null) {
+                return Outcome.of(Outcome.CONFLICT, "not imported: " + notes.get(0));
+            }
+            email = collision.renamed();
+        }
+        String localName = remote.name() == null || remote.name().isBlank() ? remote.email() : remote.name();
+        Customer created = catalog.importLinked(localName, email, stripeCustomerId, system, remote.eventId());
+        ledger.recordRemote(system, created.id(), remote, created.version());
+        if (!email.equals(remote.email())) {
+            catalog.push(created.id(), List.of(CustomerEvents.EMAIL), CustomerEvents.ORIGIN_CONFLICT, remote.eventId());
+        }
+        return Outcome.of(notes.isEmpty() ? Outcome.APPLIED : Outcome.CONFLICT,
+                "customer " + created.id() + " created from " + name(system) + (notes.isEmpty() ? "" : "; " + notes.get(0)));
+    }
+
     /** The integration's name as a person reads it in an outcome. */
     public static String name(String system) {
         return switch (system) {
