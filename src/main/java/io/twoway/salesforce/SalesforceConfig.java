@@ -46,10 +46,10 @@ public class SalesforceConfig {
     }
 
     @Bean
-    SalesforceOutbound salesforceOutbound(SalesforceClient salesforceClient, SalesforceBudget salesforceBudget, CircuitBreaker salesforceCircuitBreaker,
+    SalesforceOutbound salesforceOutbound(SalesforceClient salesforceClient, SyncLedger ledger, SalesforceBudget salesforceBudget, CircuitBreaker salesforceCircuitBreaker,
                                           JdbcTemplate jdbc, TransactionTemplate tx, CamelContext camel, ObjectMapper json, MeterRegistry meters,
                                           TwowayProperties properties) {
-        return new SalesforceOutbound(salesforceClient, salesforceBudget, salesforceCircuitBreaker, jdbc, tx, camel, json, meters, properties);
+        return new SalesforceOutbound(salesforceClient, ledger, salesforceBudget, salesforceCircuitBreaker, jdbc, tx, camel, json, meters, properties);
     }
 
     @Bean

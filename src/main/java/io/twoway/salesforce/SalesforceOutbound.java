@@ -8,6 +8,7 @@ import io.twoway.config.TwowayProperties;
 import io.twoway.customer.CustomerEvents;
 import io.twoway.stripe.CustomerSyncEvent;
 import io.twoway.stripe.StripeSyncException;
+import io.twoway.stripe.SyncLedger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public class SalesforceOutbound {
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceOutbound.class);
 
     private final SalesforceClient client;
+    private final SyncLedger ledger;
     private final SalesforceBudget budget;
     private final CircuitBreaker breaker;
     private final JdbcTemplate jdbc;
@@ -59,9 +61,10 @@ public class SalesforceOutbound {
     private final TwowayProperties.Salesforce settings;
     private final TwowayProperties.Retry retry;
 
-    public SalesforceOutbound(SalesforceClient client, SalesforceBudget budget, CircuitBreaker salesforceCircuitBreaker, JdbcTemplate jdbc,
+    public SalesforceOutbound(SalesforceClient client, SyncLedger ledger, SalesforceBudget budget, CircuitBreaker salesforceCircuitBreaker, JdbcTemplate jdbc,
                               TransactionTemplate tx, CamelContext camel, ObjectMapper json, MeterRegistry meters, TwowayProperties properties) {
         this.client = client;
+        this.ledger = ledger;
         this.budget = budget;
         this.breaker = salesforceCircuitBreaker;
         this.jdbc = jdbc;
@@ -120,9 +123,8 @@ public class SalesforceOutbound {
                             .toList());
                     for (CustomerSyncEvent event : ownOrigin) {
                         // Salesforce holds this change already: it came from there
-                        jdbc.update("update sync_state set applied_version = ? where customer_id = ? and system = ? and applied_version < ?",
-                                event.version(), event.customerId(), SYSTEM, event.version());
-                        markProcessed(event.eventId(), event.customerId(), event.partition(), event.offset(), "skipped: the change came from Salesforce");
+                        ledger.confirmOwnChange(SYSTEM, event.customerId(), event.version());
+                        ledger.markProcessed(CONSUMER, event, "skipped: the change came from Salesforce");
                     }
                 });
                 break;
@@ -175,7 +177,7 @@ public class SalesforceOutbound {
                        Set<String> held) {
 
         CustomerSyncEvent event() {
-            return CustomerSyncEvent.parse(eventId, eventType, payload);
+            return CustomerSyncEvent.parse(eventId, eventType, payload).readAt(partition, offset);
         }
 
         /**
@@ -214,12 +216,12 @@ public class SalesforceOutbound {
         int settled = 0;
         for (Row row : rows) {
             if (row.appliedVersion() >= row.version()) {
-                settle(row, null, "skipped: version " + row.appliedVersion() + " is already in Salesforce");
+                settle(row, "skipped: version " + row.appliedVersion() + " is already in Salesforce");
                 settled++;
             } else if (CustomerEvents.DELETED.equals(row.eventType()) && !settings.deactivateOnDelete()) {
                 if (row.externalId() == null) {
                     recordAgreed(row, null, true);
-                    settle(row, null, "applied: never in Salesforce, nothing to delete");
+                    settle(row, "applied: never in Salesforce, nothing to delete");
                     settled++;
                 } else {
                     deletes.add(row);
@@ -301,7 +303,7 @@ public class SalesforceOutbound {
             if (result != null && (result.success() || gone)) {
                 String contactId = delete ? row.externalId() : result.id();
                 recordAgreed(row, contactId, delete);
-                settle(row, contactId, delete ? "applied: deleted Contact " + contactId
+                settle(row, delete ? "applied: deleted Contact " + contactId
                         : (result.created() ? "applied: created Contact " : "applied: updated Contact ") + contactId);
                 settled++;
             } else if (SalesforceException.kindOf(code, 200) == SalesforceException.Kind.RETRYABLE || result == null) {
@@ -379,21 +381,13 @@ public class SalesforceOutbound {
     /** Salesforce holds this version now: the agreed state moves (never backwards); a field not sent keeps its agreed value. */
     private void recordAgreed(Row row, String contactId, boolean deleted) {
         CustomerSyncEvent event = row.event();
-        jdbc.update("""
-                insert into sync_state (customer_id, system, external_id, applied_version, name, email, deleted, synced_at)
-                values (?, ?, ?, ?, ?, ?, ?, now())
-                on conflict (customer_id, system) do update set
-                    external_id = coalesce(excluded.external_id, sync_state.external_id), applied_version = excluded.applied_version,
-                    name = coalesce(excluded.name, sync_state.name), email = coalesce(excluded.email, sync_state.email),
-                    deleted = excluded.deleted, synced_at = now()
-                where sync_state.applied_version < excluded.applied_version
-                """, row.customerId(), SYSTEM, contactId, row.version(), row.sent().contains(CustomerEvents.NAME) ? event.name() : null,
+        ledger.recordSent(SYSTEM, row.customerId(), contactId, row.version(), row.sent().contains(CustomerEvents.NAME) ? event.name() : null,
                 row.sent().contains(CustomerEvents.EMAIL) ? event.email() : null, deleted);
     }
 
-    private void settle(Row row, String contactId, String outcome) {
+    private void settle(Row row, String outcome) {
         jdbc.update("delete from integration_outbound where system = ? and customer_id = ?", SYSTEM, row.customerId());
-        markProcessed(row.eventId(), row.customerId(), row.partition(), row.offset(), outcome);
+        ledger.markProcessed(CONSUMER, row.event(), outcome);
         meters.counter("twoway.salesforce.sync", "outcome", outcome.substring(0, outcome.indexOf(':'))).increment();
     }
 
@@ -413,7 +407,7 @@ public class SalesforceOutbound {
 
     private void deadLetter(Row row, String code, String message, int httpStatus) {
         deadLetter(row.payload(), withSource(row), message, code, httpStatus, row.attempts() + 1);
-        settle(row, null, "dead-lettered: " + code);
+        settle(row, "dead-lettered: " + code);
         LOG.warn("Customer {} v{} dead-lettered for Salesforce: {} {}", row.customerId(), row.version(), code, message);
     }
 
@@ -434,13 +428,6 @@ public class SalesforceOutbound {
         headers.put("twoway_source_partition", row.partition());
         headers.put("twoway_source_offset", row.offset());
         return headers;
-    }
-
-    private void markProcessed(String eventId, long customerId, Integer partition, Long offset, String outcome) {
-        jdbc.update("""
-                insert into processed_events (consumer, event_id, customer_id, kafka_partition, kafka_offset, outcome) values (?, ?, ?, ?, ?, ?)
-                on conflict do nothing
-                """, CONSUMER, eventId, customerId, partition, offset, outcome);
     }
 
     private static Map<String, Object> headersOf(Exchange record) {

@@ -55,8 +55,7 @@ public class SyncLedger {
         }
         if (SYSTEM.equals(event.origin())) {
             markProcessed(event, "skipped: the change came from Stripe");
-            jdbc.update("update sync_state set applied_version = ? where customer_id = ? and system = ? and applied_version < ?",
-                    event.version(), event.customerId(), SYSTEM, event.version());
+            confirmOwnChange(SYSTEM, event.customerId(), event.version());
             return Optional.of("the change came from Stripe");
         }
         if (seen.get("applied") instanceof Number applied && applied.longValue() >= event.version()) {
@@ -126,6 +125,15 @@ public class SyncLedger {
         if (stripeId != null && !event.isDelete()) {
             customers.linkStripeCustomer(event.customerId(), stripeId);
         }
+        recordSent(SYSTEM, event.customerId(), stripeId, event.version(), sentName, sentEmail, event.isDelete());
+    }
+
+    /**
+     * Outward, for any integration: {@code system} holds the customer's {@code version} now, under {@code externalId}
+     * (null: the one agreed before stays), with the values sent ({@code null} = not sent, the agreed value stays). The
+     * version only moves forward.
+     */
+    public void recordSent(String system, long customerId, String externalId, long version, String sentName, String sentEmail, boolean deleted) {
         jdbc.update("""
                 insert into sync_state (customer_id, system, external_id, applied_version, name, email, deleted, synced_at)
                 values (?, ?, ?, ?, ?, ?, ?, now())
@@ -135,7 +143,7 @@ public class SyncLedger {
                     name = coalesce(excluded.name, sync_state.name), email = coalesce(excluded.email, sync_state.email),
                     deleted = excluded.deleted, synced_at = now()
                 where sync_state.applied_version < excluded.applied_version
-                """, event.customerId(), SYSTEM, stripeId, event.version(), sentName, sentEmail, event.isDelete());
+                """, customerId, system, externalId, version, sentName, sentEmail, deleted);
     }
 
     /**
@@ -216,10 +224,21 @@ public class SyncLedger {
 
     /** Puts the event in the ledger with its customer and what became of it (its line in the customer's timeline). */
     private void markProcessed(CustomerSyncEvent event, String outcome) {
+        markProcessed(CONSUMER, event, outcome);
+    }
+
+    /** The same for that integration's outward consumer. */
+    public void markProcessed(String consumer, CustomerSyncEvent event, String outcome) {
         jdbc.update("""
                 insert into processed_events (consumer, event_id, customer_id, kafka_partition, kafka_offset, outcome) values (?, ?, ?, ?, ?, ?)
                 on conflict do nothing
-                """, CONSUMER, event.eventId(), event.customerId(), event.partition(), event.offset(), outcome);
+                """, consumer, event.eventId(), event.customerId(), event.partition(), event.offset(), outcome);
+    }
+
+    /** A change that came from {@code system} itself: that system holds its version already. */
+    public void confirmOwnChange(String system, long customerId, long version) {
+        jdbc.update("update sync_state set applied_version = ? where customer_id = ? and system = ? and applied_version < ?",
+                version, customerId, system, version);
     }
 
     /** A Stripe write Twoway made: the local version it carried and the fields it set (version null once pruned). */
