@@ -56,12 +56,20 @@ public class ReconciliationApi {
         } catch (RunInProgress e) {
             throw new ApiException(409, e.getMessage() + "; wait for it to finish", List.of(), Map.of("running_report_id", e.runningId()));
         }
-        in.setHeader(Reconciler.REPORT_HEADER, id);
+        return started(in, Reconciler.REPORT_HEADER, id, "Reconciliation " + id + " started");
+    }
+
+    /**
+     * The answer to a run request, for any integration's reconciliation: 202 with the opened report, its location, and
+     * the report id in {@code header} for the route that hands it to the run.
+     */
+    public Map<String, Object> started(Message in, String header, long id, String message) {
+        in.setHeader(header, id);
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         in.setHeader("Location", "/admin/reconciliation/reports/" + id);
         Map<String, Object> data = new LinkedHashMap<>(store.report(id).orElseThrow());
         data.put("report_id", id);
-        return ApiResponses.success("Reconciliation " + id + " started", data);
+        return ApiResponses.success(message, data);
     }
 
     public Map<String, Object> reports(Exchange exchange) {

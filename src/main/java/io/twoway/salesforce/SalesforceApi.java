@@ -2,11 +2,9 @@ package io.twoway.salesforce;
 
 import io.twoway.api.ApiException;
 import io.twoway.api.ApiRequests;
-import io.twoway.api.ApiResponses;
 import io.twoway.config.TwowayProperties;
-import io.twoway.reconcile.ReconciliationStore;
+import io.twoway.reconcile.ReconciliationApi;
 import io.twoway.reconcile.RunInProgress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -16,12 +14,12 @@ import org.apache.camel.Message;
 public class SalesforceApi {
 
     private final SalesforceReconciler reconciler;
-    private final ReconciliationStore store;
+    private final ReconciliationApi reconciliations;
     private final TwowayProperties properties;
 
-    public SalesforceApi(SalesforceReconciler reconciler, ReconciliationStore store, TwowayProperties properties) {
+    public SalesforceApi(SalesforceReconciler reconciler, ReconciliationApi reconciliations, TwowayProperties properties) {
         this.reconciler = reconciler;
-        this.store = store;
+        this.reconciliations = reconciliations;
         this.properties = properties;
     }
 
@@ -37,11 +35,6 @@ public class SalesforceApi {
         } catch (RunInProgress e) {
             throw new ApiException(409, e.getMessage() + "; wait for it to finish", List.of(), Map.of("running_report_id", e.runningId()));
         }
-        in.setHeader(SalesforceReconciler.REPORT_HEADER, id);
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        in.setHeader("Location", "/admin/reconciliation/reports/" + id);
-        Map<String, Object> data = new LinkedHashMap<>(store.report(id).orElseThrow());
-        data.put("report_id", id);
-        return ApiResponses.success("Salesforce reconciliation " + id + " started", data);
+        return reconciliations.started(in, SalesforceReconciler.REPORT_HEADER, id, "Salesforce reconciliation " + id + " started");
     }
 }

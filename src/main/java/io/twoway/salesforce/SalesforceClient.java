@@ -20,6 +20,8 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.salesforce.SalesforceComponent;
 import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import org.apache.camel.component.salesforce.internal.SalesforceSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Salesforce REST API as Twoway uses it, through Camel's Salesforce component ({@code salesforce:raw}): the
@@ -40,6 +42,7 @@ public class SalesforceClient {
     private static final Pattern LIMIT_INFO = Pattern.compile("api-usage=(\\d+)/(\\d+)");
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final String ENDPOINT = "salesforce:raw?format=JSON";
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceClient.class);
 
     /** One record's outcome in a collections call, in request order. */
     public record RecordResult(String id, boolean success, boolean created, String errorCode, String message) {}
@@ -118,6 +121,20 @@ public class SalesforceClient {
     /** One Contact by Id. */
     public JsonNode contact(String id) {
         return send("GET", "/sobjects/" + CONTACT + "/" + id, null);
+    }
+
+    /**
+     * While the budget is spent, asks {@code /limits} once per check interval whether usage fell; the sender and the
+     * poller both call it, so whichever of them runs in an instance can end the stop.
+     */
+    public void checkSpentBudget() {
+        if (budget.dueForCheck()) {
+            try {
+                refreshLimits();
+            } catch (SalesforceException e) {
+                LOG.warn("Cannot read the Salesforce API limits: {}", e.getMessage());
+            }
+        }
     }
 
     /** {@code GET /limits}: refreshes the budget's view of usage; not paced by the budget, so that a stop can end. */

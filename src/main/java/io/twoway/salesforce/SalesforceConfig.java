@@ -10,6 +10,7 @@ import io.twoway.stripe.SyncLedger;
 import io.twoway.sync.Breakers;
 import io.twoway.sync.InwardMerge;
 import java.time.Clock;
+import io.twoway.reconcile.ReconciliationApi;
 import io.twoway.reconcile.ReconciliationStore;
 import io.twoway.reconcile.RunInProgress;
 import org.apache.camel.CamelContext;
@@ -76,8 +77,8 @@ public class SalesforceConfig {
     }
 
     @Bean
-    SalesforceApi salesforceApi(SalesforceReconciler salesforceReconciler, ReconciliationStore store, TwowayProperties properties) {
-        return new SalesforceApi(salesforceReconciler, store, properties);
+    SalesforceApi salesforceApi(SalesforceReconciler salesforceReconciler, ReconciliationApi reconciliationApi, TwowayProperties properties) {
+        return new SalesforceApi(salesforceReconciler, reconciliationApi, properties);
     }
 
     @Bean

@@ -150,13 +150,7 @@ public class SalesforceOutbound {
 
     /** Sends due batches until none is left or sending must wait; the number of records Salesforce settled. */
     public int send() {
-        if (budget.dueForCheck()) {
-            try {
-                client.refreshLimits();
-            } catch (SalesforceException e) {
-                LOG.warn("Cannot read the Salesforce API limits: {}", e.getMessage());
-            }
-        }
+        client.checkSpentBudget();
         int settled = 0;
         for (int batches = 0; batches < 20 && !budget.isStopped(); batches++) {
             Integer sent = tx.execute(status -> sendBatch());

@@ -64,6 +64,7 @@ public class SalesforcePoller {
 
     /** One read of both feeds; the ids of the new pending inbox events, for the apply queue. Nothing while the budget is spent. */
     public List<String> poll() {
+        client.checkSpentBudget();
         if (budget.isStopped()) {
             return List.of();
         }
